@@ -1,0 +1,172 @@
+/**
+ * The plugin families (conventions.md: one small interface each, registered by
+ * `type`; the engine imports no concrete plugin). Sources are pure generators
+ * `(partition, context) → batches`; the engine wraps them in Readables.
+ */
+import type { Writable } from 'node:stream';
+import type { Batch } from './batch.js';
+import type { TableSchema } from './schema.js';
+import type { PipelineConfig, JsonObject } from '../config/types.js';
+import type { ReferenceData } from '../domain/types.js';
+
+/** A JSON Schema (draft 2020-12 subset understood by ajv) for a component's options. */
+export type OptionsSchema = JsonObject;
+
+/** Run-independent context for generation: everything here may reach data. */
+export interface GenerationContext {
+  readonly seed: bigint;
+  readonly config: PipelineConfig;
+  /** Reference and master data, built once per process from the config (lazy, memoized). */
+  readonly reference: ReferenceData;
+  /** Target rows per batch (a batch may end a little later to keep an entry whole). */
+  readonly batchRows: number;
+}
+
+/** A logical partition, listed from config alone. */
+export interface PartitionPlan {
+  /** Ordinal p (0-based, dense). */
+  readonly index: number;
+  /** Stable human-readable key, e.g. `1000:2025-03`. */
+  readonly key: string;
+  /** Planned rows per emitted table, when known up front (progress, preflight); may be estimates. */
+  readonly plannedRows: Readonly<Record<string, number>>;
+}
+
+export interface SourcePlugin<Options = JsonObject> {
+  readonly type: string;
+  readonly description: string;
+  /** `rule_based` for every built-in generator (controls.md §5.1). */
+  readonly method: 'rule_based' | 'ml_based';
+  /** JSON Schema of the options next to `type` (no `type`/`inputs`; additionalProperties: false). */
+  readonly optionsSchema: OptionsSchema;
+  /** The tables this source emits (in emission order). */
+  tables(options: Options, config: PipelineConfig): readonly TableSchema[];
+  /** Logical partitions, from config only. */
+  partitions(componentId: string, options: Options, ctx: GenerationContext): readonly PartitionPlan[];
+  /**
+   * Generates one partition: a pure function of (ctx, componentId, options, partition).
+   * Batches of different tables may interleave; within a table, rows come in order.
+   */
+  generate(componentId: string, options: Options, partition: PartitionPlan, ctx: GenerationContext): Iterable<Batch>;
+}
+
+/** Transforms (anomalies, data quality, …) map batches to batches, possibly of other tables. */
+export interface TransformPlugin<Options = JsonObject> {
+  readonly type: string;
+  readonly description: string;
+  readonly optionsSchema: OptionsSchema;
+  /** Tables emitted given the input tables (inputs pass through, side tables added). */
+  tables(options: Options, inputTables: readonly TableSchema[], config: PipelineConfig): readonly TableSchema[];
+  /** One instance per (component, partition) run; must be deterministic per partition. */
+  create(componentId: string, options: Options, ctx: GenerationContext): PartitionTransform;
+}
+export interface PartitionTransform {
+  /**
+   * Called for every input batch; returns the batches to pass on (same order rules as sources).
+   * Must not mutate `batch` in place: other consumers (sinks, transforms) may hold the same batch.
+   */
+  transform(batch: Batch): Iterable<Batch>;
+  /** Called at the end of each input partition. */
+  endPartition?(partition: number): Iterable<Batch>;
+}
+
+/** A batch → bytes encoder for one output (stateful: Parquet row groups, CSV header). */
+export interface FormatEncoder {
+  /** Bytes before the first row (CSV header, Arrow schema, …). */
+  begin(): Buffer[];
+  encode(batch: Batch): Buffer[];
+  /** Bytes after the last row (Parquet footer, Arrow EOS, gzip trailer). */
+  end(): Buffer[];
+}
+export interface FormatOptions {
+  /** gzip the encoded bytes (deterministic header: mtime 0, OS 0x03). */
+  compression?: 'none' | 'gzip';
+  delimiter?: string;
+  /** Extra lines before the CSV header (marking preamble), already terminated. */
+  preamble?: string[];
+  [k: string]: unknown;
+}
+export interface FormatPlugin {
+  readonly name: 'csv' | 'ndjson' | 'parquet' | 'arrow' | string;
+  readonly extension: string;
+  readonly mediaType: string;
+  createEncoder(schema: TableSchema, options: FormatOptions): FormatEncoder;
+}
+
+// ---- Sinks (controls.md §8.1) ----
+
+export interface OutputTarget {
+  readonly table: string;
+  /** Partitions inside this output (all of them for `single` layout). */
+  readonly partitions: readonly number[];
+  /** Total partitions of the table (for part-PPPPP-of-QQQQQ names). */
+  readonly partitionCount: number;
+  /** `single` → one output per table; `partitioned` → one per (table, partition). */
+  readonly layout: 'single' | 'partitioned';
+  readonly format: string;
+  readonly compression: 'none' | 'gzip';
+  readonly schema: TableSchema;
+  readonly plannedRows?: number;
+}
+
+/** Facts about this attempt. Run-specific: never reaches data bytes. */
+export interface RunContext {
+  readonly runId: string;
+  readonly attemptId: string;
+  /** Absolute path of the control root (manifest, _SUCCESS, …). */
+  readonly controlRoot: string;
+  readonly signal: AbortSignal;
+  /** `fail` (default) | `overwrite` | `resume`. */
+  readonly ifExists: 'fail' | 'overwrite' | 'resume';
+}
+
+export interface CommittedOutput {
+  /** Absolute URI (file:///…, s3://…). No credentials. */
+  readonly uri: string;
+  /** Path relative to the control root, when the output lives under it. */
+  readonly rel: string | null;
+  readonly committedAt: string;
+  readonly extra?: Record<string, unknown>;
+}
+
+export interface OutputWriter {
+  /** Destination for encoded bytes; the engine hashes and counts before writing. */
+  readonly writable: Writable;
+  /** After the writable finished: make the output visible atomically. Idempotent. */
+  commit(): Promise<CommittedOutput>;
+  /** Remove partial state. Idempotent, never throws; a no-op after commit. */
+  abort(reason: unknown): Promise<void>;
+  bufferedBytes(): number;
+}
+
+export interface Sink {
+  readonly id: string;
+  readonly type: string;
+  /** `validate --check-sinks`: reachability / permissions, without writing data. */
+  check(signal: AbortSignal): Promise<void>;
+  open(target: OutputTarget, ctx: RunContext): Promise<OutputWriter>;
+  /** Run-level publish at commit (e.g. PostgreSQL replace). */
+  finalizeRun?(ctx: RunContext): Promise<void>;
+}
+
+export interface SinkSettings {
+  /** Output root from --out, when given (file sinks resolve their `path` under it). */
+  readonly outRoot: string | null;
+  /** Working directory: relative sink paths resolve against it (not against the config file's folder). */
+  readonly cwd: string;
+  /** `--if-exists` from the CLI/API: the planner writes it over every sink's own `if_exists` option. */
+  readonly ifExists?: 'fail' | 'overwrite' | 'resume';
+}
+
+export interface SinkPlugin<Options = JsonObject> {
+  readonly type: string;
+  readonly description: string;
+  readonly optionsSchema: OptionsSchema;
+  /** Default format when `format` is not set. */
+  readonly defaultFormat: string;
+  /** Formats it accepts. */
+  readonly formats: readonly string[];
+  create(id: string, options: Options, settings: SinkSettings): Sink;
+  /** Local directory this sink writes under (control-root default, disk checks), if any. */
+  localRoot?(options: Options, settings: SinkSettings): string | null;
+}

@@ -1,0 +1,241 @@
+/**
+ * `datasynth-pipe verify` (controls.md §4): re-reads every output listed in
+ * the manifest and checks existence, size, SHA-256 and row count, plus the
+ * manifest's own integrity (`_SUCCESS`, status, config hash).
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { join, resolve, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { canonicalJson, sha256Hex } from '../config/hash.js';
+import { toolInfo } from '../util/tool.js';
+import type { Manifest, ManifestOutput } from './manifest.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+export interface CheckResult {
+  check: string;
+  target: string;
+  status: CheckStatus;
+  expected: unknown;
+  actual: unknown;
+  message: string;
+}
+
+export interface VerifyOptions {
+  quick?: boolean;
+  strict?: boolean;
+  allowIncomplete?: boolean;
+}
+
+export interface VerifyReport {
+  verify_version: '1.0';
+  manifest_uri: string;
+  manifest_sha256: string | null;
+  run_id: string | null;
+  checked_at: string;
+  tool_version: string;
+  options: VerifyOptions;
+  summary: { checked: number; pass: number; fail: number; warn: number; skip: number };
+  results: CheckResult[];
+}
+
+/** Exit code for a report (controls.md §4): 0 without fail (warnings fail only with --strict), 3 on fail, 1 unusable manifest. */
+export function verifyExitCode(report: VerifyReport, strict = false): number {
+  if (report.results.some((r) => r.check === 'V01' && r.status === 'fail')) return 1;
+  if (report.summary.fail > 0) return 3;
+  if (strict && report.summary.warn > 0) return 3;
+  return 0;
+}
+
+export async function verifyRun(controlRoot: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const root = resolve(controlRoot);
+  const manifestPath = join(root, 'manifest.json');
+  const results: CheckResult[] = [];
+  const add = (check: string, target: string, status: CheckStatus, expected: unknown, actual: unknown, message: string): void => {
+    results.push({ check, target, status, expected, actual, message });
+  };
+
+  let manifestBytes: Buffer | null = null;
+  let manifest: Manifest | null = null;
+  try {
+    manifestBytes = await fs.readFile(manifestPath);
+    const parsed = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
+    if (parsed.manifest_version !== '1.0') throw new Error(`unsupported manifest_version ${JSON.stringify(parsed.manifest_version)}`);
+    if (!Array.isArray(parsed.outputs)) throw new Error('manifest has no outputs list');
+    manifest = parsed;
+    add('V01', 'manifest.json', 'pass', '1.0', parsed.manifest_version, 'manifest parses');
+  } catch (err) {
+    add('V01', 'manifest.json', 'fail', 'readable manifest 1.0', null, `cannot use ${manifestPath}: ${(err as Error).message}`);
+  }
+
+  const manifestSha = manifestBytes ? sha256Hex(manifestBytes) : null;
+  if (manifest && manifestBytes) {
+    await checkSuccess(root, manifestSha!, options, add);
+    if (manifest.status === 'complete') add('V03', 'manifest.json', 'pass', 'complete', manifest.status, 'status complete');
+    else add('V03', 'manifest.json', options.allowIncomplete ? 'warn' : 'fail', 'complete', manifest.status, `run status is ${manifest.status}${manifest.status_reason ? ` (${manifest.status_reason.code})` : ''}`);
+
+    const rehash = sha256Hex(Buffer.from(canonicalJson(manifest.config.snapshot), 'utf8'));
+    add('V04', 'config.snapshot', rehash === manifest.config.hash ? 'pass' : 'fail', manifest.config.hash, rehash, rehash === manifest.config.hash ? 'config hash matches snapshot' : 'config snapshot was changed after the run');
+
+    for (const out of manifest.outputs) await checkOutput(root, out, options, add);
+    await checkUnlisted(root, manifest, add);
+  }
+
+  const summary = { checked: results.length, pass: 0, fail: 0, warn: 0, skip: 0 };
+  for (const r of results) summary[r.status]++;
+  return {
+    verify_version: '1.0',
+    manifest_uri: manifestPath,
+    manifest_sha256: manifestSha,
+    run_id: manifest?.run_id ?? null,
+    checked_at: new Date().toISOString(),
+    tool_version: toolInfo().version,
+    options,
+    summary,
+    results,
+  };
+}
+
+type Add = (check: string, target: string, status: CheckStatus, expected: unknown, actual: unknown, message: string) => void;
+
+async function checkSuccess(root: string, manifestSha: string, options: VerifyOptions, add: Add): Promise<void> {
+  try {
+    const text = await fs.readFile(join(root, '_SUCCESS'), 'utf8');
+    const marker = JSON.parse(text) as { manifest_sha256?: string };
+    const ok = marker.manifest_sha256 === manifestSha;
+    add('V02', '_SUCCESS', ok ? 'pass' : 'fail', manifestSha, marker.manifest_sha256 ?? null, ok ? '_SUCCESS matches manifest' : '_SUCCESS names another manifest: manifest.json was changed or replaced');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    add('V02', '_SUCCESS', options.allowIncomplete ? 'warn' : 'fail', 'present', missing ? 'missing' : 'unreadable', missing ? 'no _SUCCESS: the run did not complete' : `_SUCCESS unreadable: ${(err as Error).message}`);
+  }
+}
+
+/** Where an output is: its `rel` under the control root first (moved folders verify), else its URI. */
+async function locate(root: string, out: ManifestOutput): Promise<string | null> {
+  const candidates: string[] = [];
+  if (out.rel) candidates.push(join(root, out.rel));
+  if (out.uri.startsWith('file://')) candidates.push(fileURLToPath(out.uri));
+  for (const c of candidates) {
+    try {
+      await fs.access(c);
+      return c;
+    } catch { /* next */ }
+  }
+  return null;
+}
+
+async function checkOutput(root: string, out: ManifestOutput, options: VerifyOptions, add: Add): Promise<void> {
+  const target = out.rel ?? out.uri;
+  if (!out.uri.startsWith('file://')) {
+    add('V05', target, 'skip', 'local file', out.uri, 'only local files can be verified by this version');
+    return;
+  }
+  const path = await locate(root, out);
+  if (!path) {
+    add('V05', target, 'fail', 'exists', 'missing', 'output file is missing');
+    return;
+  }
+  add('V05', target, 'pass', 'exists', 'exists', 'exists');
+  const size = (await fs.stat(path)).size;
+  add('V06', target, size === out.bytes ? 'pass' : 'fail', out.bytes, size, size === out.bytes ? 'size' : 'size differs from the manifest');
+  if (options.quick) return;
+  const { sha256, rows } = await hashAndCount(path, out);
+  add('V07', target, sha256 === out.sha256 ? 'pass' : 'fail', out.sha256, sha256, sha256 === out.sha256 ? 'sha256' : 'content differs from the manifest (sha256 mismatch)');
+  if (rows === null) add('V08', target, 'skip', out.rows, null, `row count not supported for format ${out.format}`);
+  else add('V08', target, rows === out.rows ? 'pass' : 'fail', out.rows, rows, rows === out.rows ? 'rows' : 'row count differs from the manifest');
+}
+
+/** One streamed pass: SHA-256 of the stored bytes and the record count of the (decompressed) content. */
+async function hashAndCount(path: string, out: ManifestOutput): Promise<{ sha256: string; rows: number | null }> {
+  const hash = createHash('sha256');
+  const counter = out.format === 'csv' ? new CsvRecordCounter() : out.format === 'ndjson' ? new LineCounter() : null;
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  raw.on('data', (c) => hash.update(c as Buffer));
+  const content = out.compression === 'gzip' ? raw.pipe(createGunzip()) : raw;
+  let counted: number | null = null;
+  try {
+    for await (const chunk of content) counter?.push(chunk as Buffer);
+    counted = counter ? counter.finish() : null;
+  } catch {
+    // Corrupt compressed data: the hash check reports it; the row count cannot be read.
+    counted = counter ? -1 : null;
+  }
+  await new Promise<void>((res) => (raw.closed ? res() : raw.once('close', () => res())));
+  const preamble = (out as ManifestOutput & { marking?: { preamble_lines?: number } }).marking?.preamble_lines ?? 0;
+  const rows = counted === null ? null : counted < 0 ? -1 : Math.max(counted - (out.format === 'csv' ? 1 + preamble : 0), 0);
+  return { sha256: hash.digest('hex'), rows };
+}
+
+/** RFC 4180 record counter: record ends are LFs outside quotes; an unterminated last record counts. */
+export class CsvRecordCounter {
+  private inQuotes = false;
+  private records = 0;
+  private pendingRecord = false;
+  push(chunk: Buffer): void {
+    let inQ = this.inQuotes;
+    let recs = this.records;
+    let pending = this.pendingRecord;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 0x22) { inQ = !inQ; pending = true; }
+      else if (b === 0x0a && !inQ) { recs++; pending = false; }
+      else if (b !== 0x0d) pending = true;
+    }
+    this.inQuotes = inQ;
+    this.records = recs;
+    this.pendingRecord = pending;
+  }
+  finish(): number {
+    return this.records + (this.pendingRecord ? 1 : 0);
+  }
+}
+
+/** NDJSON: non-empty lines. */
+export class LineCounter {
+  private lines = 0;
+  private pending = false;
+  push(chunk: Buffer): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 0x0a) { if (this.pending) this.lines++; this.pending = false; }
+      else if (b !== 0x0d && b !== 0x20) this.pending = true;
+    }
+  }
+  finish(): number {
+    return this.lines + (this.pending ? 1 : 0);
+  }
+}
+
+/** V12: files in layout folders the manifest does not list (warn; --strict fails). */
+async function checkUnlisted(root: string, manifest: Manifest, add: Add): Promise<void> {
+  const listed = new Set(manifest.outputs.map((o) => o.rel).filter((r): r is string => !!r));
+  const dirs = new Set<string>();
+  for (const rel of listed) {
+    const parts = rel.split('/');
+    dirs.add(parts.length > 1 ? parts.slice(0, -1).join('/') : '');
+  }
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = (await fs.readdir(join(root, dir))).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const rel = dir ? `${dir}/${name}` : name;
+      if (listed.has(rel) || name.startsWith('_') || name === 'manifest.json') continue;
+      const st = await fs.stat(join(root, rel)).catch(() => null);
+      if (!st?.isFile()) continue;
+      add('V12', relative(root, join(root, rel)).split(sep).join('/'), 'warn', 'listed in manifest', 'unlisted', 'file not listed in the manifest');
+    }
+  }
+}
+
+export function formatReportText(report: VerifyReport): string {
+  const lines = report.results.map((r) => `[${r.status.toUpperCase()}] ${r.check} ${r.target} ${r.message}`);
+  const s = report.summary;
+  lines.push(`verify: ${s.pass} passed, ${s.fail} failed, ${s.warn} warned, ${s.skip} skipped`);
+  return lines.join('\n') + '\n';
+}
