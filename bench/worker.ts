@@ -10,14 +10,13 @@
  * `volume` (= entries) defaults to `lines` over the lines per entry the source
  * plans; run.ts passes one calibrated on a real run instead.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { PipelineConfig } from '../src/index.js';
-import { checkBaselineColumns, runBaseline } from './baseline.js';
 
 // The engine is imported only in engine mode, so the baseline's RSS carries none of it.
 type EngineModules = typeof import('../src/index.js') & typeof import('../src/engine/plan.js');
@@ -113,6 +112,8 @@ async function runEngine(targetLines: number, outDir: string, volumeArg: number 
 }
 
 async function runBaselineMode(targetLines: number, outDir: string): Promise<WorkerResult> {
+  // Imported here, not at the top: faker and its locales must not count in the engine's RSS.
+  const { checkBaselineColumns, runBaseline } = await import('./baseline.js');
   checkBaselineColumns();
   const path = join(outDir, 'journal_entry_lines.csv');
   const t0 = process.hrtime.bigint();
@@ -152,6 +153,9 @@ function figures(mode: Mode, targetLines: number, lines: number, seconds: number
   };
 }
 
+/** A temp dir this process made itself, removed on exit even when the run never settled. */
+let ownTempDir: string | null = null;
+
 async function main(argv: string[]): Promise<void> {
   const [mode, linesArg, dirArg, volumeArg] = argv;
   const lines = Number(linesArg);
@@ -161,13 +165,17 @@ async function main(argv: string[]): Promise<void> {
   }
   const ownDir = dirArg === undefined || dirArg === '-';
   const outDir = ownDir ? await fs.mkdtemp(join(tmpdir(), 'dsp-bench-')) : dirArg;
+  if (ownDir) ownTempDir = outDir;
   const obs = watchLiveHeap();
   try {
     const r = mode === 'engine' ? await runEngine(lines, outDir, volume) : await runBaselineMode(lines, outDir);
     process.stdout.write(`BENCH_RESULT ${JSON.stringify(r)}\n`);
   } finally {
     obs.disconnect();
-    if (ownDir) await fs.rm(outDir, { recursive: true, force: true });
+    if (ownDir) {
+      await fs.rm(outDir, { recursive: true, force: true });
+      ownTempDir = null;
+    }
   }
 }
 
@@ -175,6 +183,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   let settled = false;
   // An engine whose promise never settles lets the event loop drain and Node exit 0 silently.
   process.on('exit', (code) => {
+    if (ownTempDir) rmSync(ownTempDir, { recursive: true, force: true });
     if (settled || code !== 0) return;
     process.stderr.write('worker: the run never settled (the event loop drained while the pipeline was still pending)\n');
     process.exitCode = 1;

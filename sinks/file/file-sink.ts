@@ -68,11 +68,18 @@ export const fileSinkOptionsSchema: OptionsSchema = {
       default: ',',
       description: 'CSV field delimiter: one ASCII character other than a double quote, CR or LF.',
     },
+    tables: {
+      type: 'array',
+      items: { type: 'string' },
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Write only these tables of the inputs (default: every table the inputs emit).',
+    },
     if_exists: {
-      enum: ['fail', 'overwrite', 'resume'],
+      enum: ['fail', 'overwrite'],
       default: 'fail',
       'x-dsp-runtime': true,
-      description: 'What to do when an output file already exists.',
+      description: 'What to do when an output file already exists: fail (exit 3) or overwrite (atomically replace). --if-exists overrides it.',
     },
   },
 };
@@ -110,9 +117,9 @@ export function outputRelativePath(target: OutputTarget): string {
   if (target.layout === 'partitioned') {
     if (target.partitions.length === 0) throw new Error(`partitioned output of ${target.table} names no partition`);
     const name = `part-${pad5(target.partitions[0])}-of-${pad5(target.partitionCount)}.${ext}`;
-    return join(target.table, withCompressionExtension(name, target.compression));
+    return join(target.table, withCompressionExtension(name, target.compression === 'gzip' ? 'gzip' : 'none'));
   }
-  return withCompressionExtension(`${target.table}.${ext}`, target.compression);
+  return withCompressionExtension(`${target.table}.${ext}`, target.compression === 'gzip' ? 'gzip' : 'none');
 }
 
 /**
@@ -164,6 +171,8 @@ function relativeToControl(controlRoot: string, path: string): string | null {
 
 class FileOutputWriter implements OutputWriter {
   readonly writable: Writable;
+  /** FileHandleWritable calls back only after the bytes reached the file. */
+  readonly releasesChunks = true;
   private closed = false;
   private renamed = false;
   private aborted = false;

@@ -100,8 +100,7 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
   if (values.help) return helpFor('run', io);
   const file = onePositional(positionals, 'run', 'pipeline file');
   const ifExists = values['if-exists'];
-  if (ifExists !== undefined && !['fail', 'overwrite', 'resume'].includes(ifExists)) throw new UsageError(`--if-exists must be fail, overwrite or resume (got '${ifExists}')`);
-  if (ifExists === 'resume') throw new UsageError(`--if-exists resume needs shard support, which this version does not have yet; use fail or overwrite`);
+  if (ifExists !== undefined && !['fail', 'overwrite'].includes(ifExists)) throw new UsageError(`--if-exists must be fail or overwrite (got '${ifExists}')`);
   const progressMode = (values.progress ?? 'auto') as ProgressMode;
   if (!['auto', 'bar', 'ndjson', 'none'].includes(progressMode)) throw new UsageError(`--progress must be auto, bar, ndjson or none (got '${values.progress}')`);
   const interval = values['progress-interval'] !== undefined ? Number(values['progress-interval']) : 1000;

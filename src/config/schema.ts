@@ -153,7 +153,7 @@ export const configSchema: JsonObject = {
       description: 'Execution settings that never change data bytes (not part of config_hash).',
       additionalProperties: false,
       properties: {
-        batch_rows: { type: 'integer', minimum: 256, maximum: 1_048_576, description: 'Target rows per batch.' },
+        batch_rows: { type: 'integer', minimum: 256, maximum: 1_048_576, default: 1024, description: 'Target rows per columnar batch (a batch ends at an entry boundary). Never changes the data; smaller batches use less memory.' },
       },
     },
   },

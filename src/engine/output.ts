@@ -2,8 +2,9 @@
  * One output in flight: encoder → (gzip) → hashing tap → sink writable, wired
  * with stream/promises.pipeline so any error aborts it (controls.md §8.1).
  */
-import { pipeline } from 'node:stream/promises';
+import { pipeline, finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
+import { createHash, type Hash } from 'node:crypto';
 import type { Batch } from './batch.js';
 import type { CommittedOutput, FormatEncoder, FormatPlugin, OutputTarget, OutputWriter } from './plugins.js';
 import { HashingTap, writeChunk } from './streams.js';
@@ -16,7 +17,7 @@ export interface OutputRecord {
   readonly role: 'data';
   readonly format: string;
   readonly mediaType: string;
-  readonly compression: 'none' | 'gzip';
+  readonly compression: string;
   readonly partitions: readonly number[];
   readonly rows: number;
   readonly bytes: number;
@@ -25,15 +26,21 @@ export interface OutputRecord {
 }
 
 /** Coalesce encoder output into writes of at least this many bytes (fewer, coarser writes). */
-const MIN_WRITE = 128 * 1024;
+const MIN_WRITE = 64 * 1024;
 
 export class OutputChannel {
   readonly id: string;
   rows = 0;
   private readonly encoder: FormatEncoder;
+  /** Where encoded bytes go first: the compressor, else the sink's writable itself. */
   private readonly head: Writable;
-  private readonly tap = new HashingTap();
+  /** Compressed outputs hash after the compressor (a stage); plain ones hash inline before writing. */
+  private readonly tap: HashingTap | null;
+  private readonly inlineHash: Hash | null;
+  private inlineBytes = 0;
   private readonly done: Promise<void>;
+  /** Hand chunks back to the encoder once written (only when the sink keeps no reference). */
+  private readonly onWritten: ((chunk: Buffer) => () => void) | null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private state: 'open' | 'committed' | 'aborted' = 'open';
@@ -48,9 +55,21 @@ export class OutputChannel {
   ) {
     this.id = `${sinkId}/${target.table}/${target.layout === 'single' ? 'all' : 'p' + String(target.partitions[0]).padStart(5, '0')}`;
     this.encoder = format.createEncoder(target.schema, { ...encoderOptions, compression: target.compression });
-    const gzip = createCompressor(target.compression);
-    this.head = gzip ?? this.tap;
-    this.done = (gzip ? pipeline(gzip, this.tap, writer.writable) : pipeline(this.tap, writer.writable)).catch((err: unknown) => {
+    // gzip is a byte stage for text formats; binary formats (Parquet) compress inside the encoder.
+    const gzip = createCompressor(target.compression === 'gzip' ? 'gzip' : 'none');
+    if (gzip) {
+      this.tap = new HashingTap();
+      this.inlineHash = null;
+      this.head = gzip;
+    } else {
+      this.tap = null;
+      this.inlineHash = createHash('sha256');
+      this.head = writer.writable;
+    }
+    // zlib is done with an input chunk when its write callback runs; a sink says so itself.
+    const recycle = this.encoder.recycle?.bind(this.encoder);
+    this.onWritten = recycle && (gzip !== null || writer.releasesChunks === true) ? (chunk) => () => recycle(chunk) : null;
+    this.done = (gzip && this.tap ? pipeline(gzip, this.tap, writer.writable) : finished(writer.writable)).catch((err: unknown) => {
       this.failure ??= err;
       throw err;
     });
@@ -59,21 +78,30 @@ export class OutputChannel {
   }
 
   async begin(): Promise<void> {
-    await this.push(this.encoder.begin());
+    await this.push(await this.encoder.begin());
   }
 
   async write(batch: Batch): Promise<void> {
     this.rows += batch.length;
-    await this.push(this.encoder.encode(batch));
+    const encoded = this.encoder.encode(batch);
+    await this.push(encoded instanceof Promise ? await encoded : encoded);
   }
 
+  /**
+   * Large chunks (the encoders cut ~256 KiB ones) go straight to the destination; only small
+   * ones are coalesced, so writes stay coarse without copying every byte a second time.
+   */
   private async push(chunks: Buffer[]): Promise<void> {
     for (const c of chunks) {
       if (c.length === 0) continue;
+      if (c.length >= MIN_WRITE && this.pendingBytes === 0) {
+        await this.writeOut(c);
+        continue;
+      }
       this.pending.push(c);
       this.pendingBytes += c.length;
+      if (this.pendingBytes >= MIN_WRITE) await this.flush();
     }
-    if (this.pendingBytes >= MIN_WRITE) await this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -81,13 +109,21 @@ export class OutputChannel {
     const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
+    await this.writeOut(chunk);
+  }
+
+  private async writeOut(chunk: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
-    await writeChunk(this.head, chunk);
+    if (this.inlineHash) {
+      this.inlineHash.update(chunk);
+      this.inlineBytes += chunk.length;
+    }
+    await writeChunk(this.head, chunk, this.onWritten?.(chunk));
   }
 
   /** Ends the byte stream, waits for the destination to finish, then commits atomically. */
   async finish(): Promise<OutputRecord> {
-    await this.push(this.encoder.end());
+    await this.push(await this.encoder.end());
     await this.flush();
     this.head.end();
     await this.done;
@@ -103,8 +139,8 @@ export class OutputChannel {
       compression: this.target.compression,
       partitions: this.target.partitions,
       rows: this.rows,
-      bytes: this.tap.bytes,
-      sha256: this.tap.digest(),
+      bytes: this.tap ? this.tap.bytes : this.inlineBytes,
+      sha256: this.tap ? this.tap.digest() : this.inlineHash!.digest('hex'),
       committed,
     };
   }
@@ -113,7 +149,7 @@ export class OutputChannel {
     if (this.state !== 'open') return;
     this.state = 'aborted';
     this.head.destroy();
-    this.tap.destroy();
+    this.tap?.destroy();
     await this.writer.abort(reason);
   }
 

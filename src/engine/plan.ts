@@ -9,9 +9,12 @@ import type { TableSchema } from './schema.js';
 import type { ReferenceData } from '../domain/types.js';
 import * as registry from './registry.js';
 import { buildReferenceData } from '../domain/reference.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { didYouMeanSuffix } from '../config/did-you-mean.js';
 
 export const DEFAULT_SINK_ID = 'out';
-export const DEFAULT_BATCH_ROWS = 8192;
+/** Rows per batch: 1024 keeps peak RSS flat (~140 MiB at 1 M and 5 M lines) with no throughput loss; larger batches cost memory, not speed (bench/results). */
+export const DEFAULT_BATCH_ROWS = 1024;
 
 export interface PlannedSource {
   readonly id: string;
@@ -45,7 +48,7 @@ export interface PlannedSink {
   readonly inputs: readonly string[];
   readonly format: string;
   readonly layout: 'single' | 'partitioned';
-  readonly compression: 'none' | 'gzip';
+  readonly compression: string;
   readonly tables: readonly SinkTable[];
   readonly sink: Sink;
   /** The component ids (sources or transforms) whose batches this sink receives, mapped to the source ids behind them. */
@@ -142,16 +145,29 @@ export function buildPlan(loaded: LoadedConfig, settings: SinkSettings): Plan {
     const inputs = component.inputs ?? [];
     const format = (options.format as string | undefined) ?? plugin.defaultFormat;
     const layout = (options.layout as 'single' | 'partitioned' | undefined) ?? 'single';
-    const compression = (options.compression as 'none' | 'gzip' | undefined) ?? 'none';
+    const compression = (options.compression as string | undefined) ?? (format === 'parquet' ? 'zstd' : 'none');
     const srcIds = [...new Set(inputs.flatMap((i) => upstreamSources(i)))];
     // Order producers by component order in the config (domain.md §1.1: concatenation in component order).
     const orderedSources = sources.filter((s) => srcIds.includes(s.id));
-    const tableNames: string[] = [];
+    let tableNames: string[] = [];
     const sinkTableSchemas = new Map<string, TableSchema>();
     for (const input of inputs) {
       for (const t of tablesOf(input)) {
         if (!sinkTableSchemas.has(t.name)) { sinkTableSchemas.set(t.name, t); tableNames.push(t.name); }
       }
+    }
+    // `tables: [...]` narrows what a sink writes to some of the tables its inputs emit.
+    const wanted = options.tables as string[] | undefined;
+    if (wanted) {
+      const issues: ConfigIssue[] = wanted.filter((t) => !sinkTableSchemas.has(t)).map((t) => ({
+        path: `sinks.${id}.tables`,
+        message: `table '${t}' is not emitted by the inputs of this sink (${tableNames.join(', ')})${didYouMeanSuffix(t, tableNames)}`,
+      }));
+      if (issues.length > 0) throw new ConfigError(issues);
+      tableNames = tableNames.filter((t) => wanted.includes(t));
+    }
+    if (plugin.singleTable && tableNames.length !== 1) {
+      throw new ConfigError([{ path: `sinks.${id}`, message: `a ${plugin.type} sink writes exactly one table, but its inputs emit ${tableNames.length} (${tableNames.join(', ')}); choose one with tables: [${tableNames[0] ?? 'name'}]` }]);
     }
     const sinkTables: SinkTable[] = tableNames.map((name) => {
       let offset = 0;

@@ -70,17 +70,29 @@ export interface PartitionTransform {
   endPartition?(partition: number): Iterable<Batch>;
 }
 
-/** A batch → bytes encoder for one output (stateful: Parquet row groups, CSV header). */
+/**
+ * A batch → bytes encoder for one output (stateful: Parquet row groups, CSV header).
+ * Methods may return a Promise (e.g. a WASM writer); the engine awaits either form.
+ * Memory must stay bounded by one row group / one batch, never by the table.
+ */
 export interface FormatEncoder {
   /** Bytes before the first row (CSV header, Arrow schema, …). */
-  begin(): Buffer[];
-  encode(batch: Batch): Buffer[];
+  begin(): Buffer[] | Promise<Buffer[]>;
+  encode(batch: Batch): Buffer[] | Promise<Buffer[]>;
   /** Bytes after the last row (Parquet footer, Arrow EOS, gzip trailer). */
-  end(): Buffer[];
+  end(): Buffer[] | Promise<Buffer[]>;
+  /**
+   * Optional: the engine hands back a chunk this encoder returned once the destination is done
+   * with it, so its memory can be reused (no allocation churn on the hot path). Unknown chunks
+   * are ignored.
+   */
+  recycle?(chunk: Buffer): void;
 }
 export interface FormatOptions {
-  /** gzip the encoded bytes (deterministic header: mtime 0, OS 0x03). */
-  compression?: 'none' | 'gzip';
+  /** gzip the encoded bytes (deterministic header: mtime 0, OS 0x03); Parquet: its own codec. */
+  compression?: string;
+  /** Parquet: rows per row group. */
+  rowGroupRows?: number;
   delimiter?: string;
   /** Extra lines before the CSV header (marking preamble), already terminated. */
   preamble?: string[];
@@ -104,7 +116,8 @@ export interface OutputTarget {
   /** `single` → one output per table; `partitioned` → one per (table, partition). */
   readonly layout: 'single' | 'partitioned';
   readonly format: string;
-  readonly compression: 'none' | 'gzip';
+  /** `none` | `gzip` for text formats; the Parquet codec (`zstd` | `snappy` | `none`) for parquet. */
+  readonly compression: string;
   readonly schema: TableSchema;
   readonly plannedRows?: number;
 }
@@ -137,6 +150,12 @@ export interface OutputWriter {
   /** Remove partial state. Idempotent, never throws; a no-op after commit. */
   abort(reason: unknown): Promise<void>;
   bufferedBytes(): number;
+  /**
+   * True when `writable` keeps no reference to a chunk once that chunk's write callback ran
+   * (it wrote the bytes out, e.g. to a file). The engine then reuses the chunk's memory.
+   * Leave unset when the writable passes chunks on (a PassThrough into an upload).
+   */
+  readonly releasesChunks?: boolean;
 }
 
 export interface Sink {
@@ -145,8 +164,18 @@ export interface Sink {
   /** `validate --check-sinks`: reachability / permissions, without writing data. */
   check(signal: AbortSignal): Promise<void>;
   open(target: OutputTarget, ctx: RunContext): Promise<OutputWriter>;
-  /** Run-level publish at commit (e.g. PostgreSQL replace). */
+  /**
+   * Run-level publish, called once after every output of the run committed and before
+   * manifest.json is written (e.g. PostgreSQL `replace` swaps its shadow tables here).
+   * Not called when the run failed or stopped.
+   */
   finalizeRun?(ctx: RunContext): Promise<void>;
+  /**
+   * Called after the local manifest.json and `_SUCCESS` are written, for sinks that publish the
+   * run's markers next to their data (object stores: manifest first, `_SUCCESS` last, create-only).
+   * A failure fails the run with exit code 3.
+   */
+  publishRun?(files: { manifest: Buffer; success: Buffer }, ctx: RunContext): Promise<void>;
 }
 
 export interface SinkSettings {
@@ -166,6 +195,8 @@ export interface SinkPlugin<Options = JsonObject> {
   readonly defaultFormat: string;
   /** Formats it accepts. */
   readonly formats: readonly string[];
+  /** The sink writes exactly one table (stdout): the planner requires `tables: [name]` when its inputs emit several. */
+  readonly singleTable?: boolean;
   create(id: string, options: Options, settings: SinkSettings): Sink;
   /** Local directory this sink writes under (control-root default, disk checks), if any. */
   localRoot?(options: Options, settings: SinkSettings): string | null;

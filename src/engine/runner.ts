@@ -91,6 +91,8 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   let error: DspError | null = null;
   try {
     await executor.run();
+    // Run-level publish (e.g. PostgreSQL replace) once every output committed (controls.md §2.1).
+    for (const s of plan.sinks) await s.sink.finalizeRun?.(ctx);
   } catch (err) {
     error = toDspError(err, abort.signal);
     await executor.abortAll(err);
@@ -98,20 +100,29 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 
-  const status: ManifestStatus = error ? (error.exitCode === ExitCode.Stopped ? 'aborted' : 'failed') : 'complete';
-  const reason: StatusReason | null = error ? { code: error.code, message: error.message, at: new Date().toISOString() } : null;
+  let status: ManifestStatus = error ? (error.exitCode === ExitCode.Stopped ? 'aborted' : 'failed') : 'complete';
+  let reason: StatusReason | null = error ? { code: error.code, message: error.message, at: new Date().toISOString() } : null;
   let manifest = state.manifest(status, reason, 'shard');
   await writeFileAtomic(shardPath, controlJson(manifest), attemptId);
   // An unsharded run is shard 0/1 committed in-process (controls.md §0).
-  manifest = state.manifest(status, reason, 'run', await sha256File(shardPath));
-  const manifestText = controlJson(manifest);
+  const shardSha = await sha256File(shardPath);
+  manifest = state.manifest(status, reason, 'run', shardSha);
+  let manifestText = controlJson(manifest);
   await writeFileAtomic(manifestPath, manifestText, attemptId);
   if (status === 'complete') {
     const manifestSha = createHash('sha256').update(manifestText).digest('hex');
+    const success = successMarker(runId, manifestSha, new Date().toISOString());
     try {
-      await createExclusive(join(controlRoot, '_SUCCESS'), successMarker(runId, manifestSha, new Date().toISOString()), attemptId);
+      // Sinks that keep markers next to their data publish them first; the local _SUCCESS is last.
+      for (const s of plan.sinks) await s.sink.publishRun?.({ manifest: Buffer.from(manifestText), success: Buffer.from(success) }, ctx);
+      await createExclusive(join(controlRoot, '_SUCCESS'), success, attemptId);
     } catch (err) {
-      error = new OutputError('DSP_SINK_FILE_SUCCESS', `could not create ${join(controlRoot, '_SUCCESS')}: ${(err as Error).message}`);
+      error = err instanceof DspError ? err : new OutputError('DSP_PUBLISH_FAILED', `could not publish the run's markers: ${(err as Error).message}`);
+      status = 'failed';
+      reason = { code: error.code, message: error.message, at: new Date().toISOString() };
+      manifest = state.manifest(status, reason, 'run', shardSha);
+      manifestText = controlJson(manifest);
+      await writeFileAtomic(manifestPath, manifestText, attemptId);
     }
   }
   const exitCode = error ? error.exitCode : ExitCode.Success;
@@ -291,6 +302,8 @@ class Executor {
 
   private async runSource(source: PlannedSource): Promise<void> {
     const targets = this.sinkTables(source);
+    // Nothing downstream wants this source's tables (all filtered by `tables`): do not generate it.
+    if (targets.length === 0 && !this.transformsByInput.has(source.id)) return;
     for (const t of targets) {
       if (t.sink.layout === 'single' && t.first) {
         const all = Array.from({ length: t.table.partitionCount }, (_, i) => i);
@@ -305,7 +318,7 @@ class Executor {
         await this.open(t.sink, t.table, [global], channelKey(t.sink.id, t.table.schema.name, global));
       }
       this.transformInstances = new Map();
-      const batches = Readable.from(source.plugin.generate(source.id, source.options, partition, this.plan.context), { objectMode: true, highWaterMark: 1 });
+      const batches = Readable.from(source.plugin.generate(source.id, source.options, partition, this.plan.context), { objectMode: true, highWaterMark: 0 });
       const router = new Writable({
         objectMode: true,
         highWaterMark: 1,
@@ -345,7 +358,7 @@ class Executor {
   private async deliver(fromId: string, batch: Batch, source: PlannedSource): Promise<void> {
     for (const sink of this.sinksByInput.get(fromId) ?? []) {
       const table = sink.tables.find((t) => t.schema.name === batch.schema.name);
-      if (!table) throw new Error(`internal: table ${batch.schema.name} not planned for sink ${sink.id}`);
+      if (!table) continue; // not among the sink's `tables`
       const producer = table.producers.find((p) => p.sourceId === source.id);
       if (!producer) throw new Error(`internal: source ${source.id} not a producer of ${batch.schema.name} for sink ${sink.id}`);
       const key = channelKey(sink.id, batch.schema.name, sink.layout === 'single' ? null : producer.offset + batch.partition);

@@ -7,9 +7,9 @@ import { createHash, type Hash } from 'node:crypto';
  * when the stream errors or closes before draining, so a failed destination
  * never leaves the producer waiting forever.
  */
-export function writeChunk(stream: Writable, chunk: Buffer): Promise<void> | undefined {
+export function writeChunk(stream: Writable, chunk: Buffer, onWritten?: (err?: Error | null) => void): Promise<void> | undefined {
   if (stream.destroyed) return Promise.reject(stream.errored ?? new Error('write after the stream was destroyed'));
-  if (stream.write(chunk)) return undefined;
+  if (stream.write(chunk, onWritten)) return undefined;
   return new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {
       stream.off('drain', onDrain);

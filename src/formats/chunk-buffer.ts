@@ -10,12 +10,19 @@
 /** Target chunk size: a chunk is cut at the first row end at or past it. */
 export const CHUNK_BYTES = 256 * 1024;
 
+/** Scratch buffers kept for reuse per encoder (bounds memory: about this many × ~320 KiB). */
+const MAX_FREE = 8;
+const INITIAL_BYTES = CHUNK_BYTES + 64 * 1024;
+
 export class ChunkBuffer {
-  /** Scratch bytes; callers keep a local copy and refresh it after {@link grow}. */
+  /** Scratch bytes; callers keep a local copy and refresh it after {@link grow} or {@link emit}. */
   buf: Buffer;
   private out: Buffer[] = [];
+  /** Emitted chunk → the scratch buffer it is a view of (for {@link recycle}). */
+  private readonly lent = new WeakMap<Buffer, Buffer>();
+  private readonly free: Buffer[] = [];
 
-  constructor(initialBytes = CHUNK_BYTES + 64 * 1024) {
+  constructor(initialBytes = INITIAL_BYTES) {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
@@ -29,12 +36,17 @@ export class ChunkBuffer {
     return next;
   }
 
-  /** Copies bytes [0, pos) out as one chunk (nothing for an empty range). */
+  /**
+   * Hands bytes [0, pos) out as one chunk without copying: the chunk is a view of the scratch
+   * buffer, and a fresh (or recycled) scratch buffer takes its place.
+   */
   emit(pos: number): void {
     if (pos === 0) return;
-    const chunk = Buffer.allocUnsafe(pos);
-    this.buf.copy(chunk, 0, 0, pos);
+    const base = this.buf;
+    const chunk = base.subarray(0, pos);
+    this.lent.set(chunk, base);
     this.out.push(chunk);
+    this.buf = this.free.pop() ?? Buffer.allocUnsafe(INITIAL_BYTES);
   }
 
   /** The chunks emitted since the last call. */
@@ -42,5 +54,13 @@ export class ChunkBuffer {
     const chunks = this.out;
     this.out = [];
     return chunks;
+  }
+
+  /** Takes back a chunk the destination no longer needs; its scratch buffer is reused by emit(). */
+  recycle(chunk: Buffer): void {
+    const base = this.lent.get(chunk);
+    if (!base) return;
+    this.lent.delete(chunk);
+    if (base.length === INITIAL_BYTES && this.free.length < MAX_FREE) this.free.push(base);
   }
 }

@@ -156,6 +156,8 @@ class NdjsonEncoder implements FormatEncoder {
       pos += 2;
       if (pos >= CHUNK_BYTES) {
         out.emit(pos);
+        buf = out.buf;
+        cap = buf.length;
         pos = 0;
       }
     }
@@ -165,6 +167,10 @@ class NdjsonEncoder implements FormatEncoder {
 
   end(): Buffer[] {
     return [];
+  }
+
+  recycle(chunk: Buffer): void {
+    this.out.recycle(chunk);
   }
 }
 

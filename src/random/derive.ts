@@ -4,34 +4,29 @@
  *   derive(seed, componentId, p, ...labels) = SHA-256( "dsp-seed-v1" 0x00 u64be(seed)
  *       u32be(len) utf8(componentId)  u32be(p)  { u32be(len) utf8(label) }* )
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const PREFIX = Buffer.from('dsp-seed-v1\u0000', 'utf8');
 export const MAX_SEED = (1n << 64n) - 1n;
 
-function u32be(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0, 0);
-  return b;
-}
-
 export function derive(seed: bigint, componentId: string, partition: number, ...labels: string[]): Buffer {
   if (seed < 0n || seed > MAX_SEED) throw new RangeError(`seed ${seed} outside 0…2^64−1`);
-  const h = createHash('sha256');
-  h.update(PREFIX);
-  const s = Buffer.alloc(8);
-  s.writeBigUInt64BE(seed, 0);
-  h.update(s);
-  const id = Buffer.from(componentId, 'utf8');
-  h.update(u32be(id.length));
-  h.update(id);
-  h.update(u32be(partition));
+  // One buffer and a one-shot hash: this runs once per journal entry (document ids).
+  let size = PREFIX.length + 8 + 4 + Buffer.byteLength(componentId, 'utf8') + 4;
+  for (const label of labels) size += 4 + Buffer.byteLength(label, 'utf8');
+  const buf = Buffer.allocUnsafe(size);
+  let pos = PREFIX.copy(buf, 0);
+  pos = buf.writeBigUInt64BE(seed, pos);
+  const idLen = buf.write(componentId, pos + 4, 'utf8');
+  buf.writeUInt32BE(idLen, pos);
+  pos += 4 + idLen;
+  pos = buf.writeUInt32BE(partition >>> 0, pos);
   for (const label of labels) {
-    const l = Buffer.from(label, 'utf8');
-    h.update(u32be(l.length));
-    h.update(l);
+    const n = buf.write(label, pos + 4, 'utf8');
+    buf.writeUInt32BE(n, pos);
+    pos += 4 + n;
   }
-  return h.digest();
+  return hash('sha256', buf, 'buffer') as unknown as Buffer;
 }
 
 /**

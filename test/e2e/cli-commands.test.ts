@@ -77,6 +77,19 @@ describe('config errors: all at once, with line:col, exit 1, nothing written', (
   });
 });
 
+describe('sink option tables', () => {
+  it('writes only the listed tables; an unknown table is exit 1 with a did-you-mean', async () => {
+    const out = tmp();
+    const r = await runCli(['run', 'test/fixtures/small.yaml', '--out', out, '-q', '--set', 'sinks.out.tables=[journal_entry_lines]']);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { outputs: Array<{ table: string }> };
+    expect(m.outputs.map((o) => o.table)).toEqual(['journal_entry_lines']);
+    const bad = await runCli(['run', 'test/fixtures/small.yaml', '--out', tmp(), '-q', '--set', 'sinks.out.tables=[journal_entry_linez]']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/sinks\.out\.tables: table 'journal_entry_linez'.*did you mean 'journal_entry_lines'/);
+  });
+});
+
 describe('commands', () => {
   it('--help lists the commands with examples; each command has its own help', async () => {
     const r = await runCli(['--help']);

@@ -174,7 +174,7 @@ describe('file sink', () => {
     expect(props.path['x-dsp-runtime']).toBe(true);
     expect(props.if_exists['x-dsp-runtime']).toBe(true);
     expect(props.format['x-dsp-runtime']).toBeUndefined();
-    expect(Object.keys(props).sort()).toEqual(['compression', 'delimiter', 'format', 'if_exists', 'layout', 'path']);
+    expect(Object.keys(props).sort()).toEqual(['compression', 'delimiter', 'format', 'if_exists', 'layout', 'path', 'tables']);
   });
 });
 
