@@ -88,6 +88,13 @@ export interface FormatEncoder {
    */
   recycle?(chunk: Buffer): void;
 }
+/** An encoder whose methods return bytes synchronously (CSV, NDJSON). */
+export interface SyncFormatEncoder extends FormatEncoder {
+  begin(): Buffer[];
+  encode(batch: Batch): Buffer[];
+  end(): Buffer[];
+}
+
 export interface FormatOptions {
   /** gzip the encoded bytes (deterministic header: mtime 0, OS 0x03); Parquet: its own codec. */
   compression?: string;

@@ -5,15 +5,10 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { source, openPipeline } from '../../src/index.js';
-import { runCli, tempDir, REPO } from '../support/cli.js';
+import { runCli, tempDirs, REPO } from '../support/cli.js';
 
-const dirs: Array<() => void> = [];
-function tmp(): string {
-  const t = tempDir();
-  dirs.push(t.cleanup);
-  return t.path;
-}
-afterAll(() => dirs.forEach((c) => c()));
+const { tmp, cleanup } = tempDirs();
+afterAll(cleanup);
 
 const SMALL = join(REPO, 'test/fixtures/small.yaml');
 const cfg = parseYaml(readFileSync(SMALL, 'utf8')) as { seed: number; period: { start: string; months: number }; companies: never[] };

@@ -2,15 +2,10 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir, REPO } from '../support/cli.js';
+import { runCli, tempDirs, REPO } from '../support/cli.js';
 
-const dirs: Array<() => void> = [];
-function tmp(): string {
-  const t = tempDir();
-  dirs.push(t.cleanup);
-  return t.path;
-}
-afterAll(() => dirs.forEach((c) => c()));
+const { tmp, cleanup } = tempDirs();
+afterAll(cleanup);
 
 const BROKEN = `version: 1
 seed: 42

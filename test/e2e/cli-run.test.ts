@@ -7,16 +7,11 @@ import { readFileSync, readdirSync, existsSync, writeFileSync, statSync } from '
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { runCli, tempDir, sha256File, REPO } from '../support/cli.js';
+import { runCli, tempDirs, sha256File, REPO } from '../support/cli.js';
 
 const SMALL = join(REPO, 'test/fixtures/small.yaml');
-const dirs: Array<() => void> = [];
-function tmp(): string {
-  const t = tempDir();
-  dirs.push(t.cleanup);
-  return t.path;
-}
-afterAll(() => dirs.forEach((c) => c()));
+const { tmp, cleanup } = tempDirs();
+afterAll(cleanup);
 
 interface ManifestLike {
   status: string;

@@ -37,3 +37,16 @@ export function tempDir(prefix = 'dsp-test-'): { path: string; cleanup: () => vo
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
+
+/** Temp directories for one test file: `tmp()` makes one, `cleanup()` (in afterAll) removes them all. */
+export function tempDirs(prefix = 'dsp-test-'): { tmp: () => string; cleanup: () => void } {
+  const made: Array<() => void> = [];
+  return {
+    tmp: () => {
+      const t = tempDir(prefix);
+      made.push(t.cleanup);
+      return t.path;
+    },
+    cleanup: () => made.splice(0).forEach((c) => c()),
+  };
+}

@@ -5,6 +5,10 @@ import { createBatch, type Batch } from '../../src/engine/batch.js';
 import { defineTable, type ColumnSpec, type ColumnType, type TableSchema } from '../../src/engine/schema.js';
 import { csvFormat, csvDelimiter } from '../../src/formats/csv.js';
 import { CHUNK_BYTES } from '../../src/formats/chunk-buffer.js';
+import type { SyncFormatEncoder, FormatOptions } from '../../src/engine/plugins.js';
+
+type SyncCreate = (schema: TableSchemaLike, options: FormatOptions) => SyncFormatEncoder;
+type TableSchemaLike = Parameters<typeof import('../../src/formats/csv.js').csvFormat.createEncoder>[0];
 
 /**
  * Test rows use JS values an independent formatter understands: strings/null,
@@ -78,7 +82,7 @@ function toBatch(schema: TableSchema, rows: Row[]): Batch {
 }
 
 function encodeAll(schema: TableSchema, batches: Batch[], options: Record<string, unknown> = {}): Buffer {
-  const enc = csvFormat.createEncoder(schema, options);
+  const enc = (csvFormat.createEncoder as SyncCreate)(schema, options);
   return Buffer.concat([...enc.begin(), ...batches.flatMap((b) => enc.encode(b)), ...enc.end()]);
 }
 
@@ -153,7 +157,7 @@ describe('csv encoder', () => {
   });
 
   it('writes the preamble lines before the header, terminating unterminated ones', () => {
-    const enc = csvFormat.createEncoder(schema, { preamble: ['# SYNTHETIC DATA\n', '# datasynth.marking={"a":1,"b":2}'] });
+    const enc = (csvFormat.createEncoder as SyncCreate)(schema, { preamble: ['# SYNTHETIC DATA\n', '# datasynth.marking={"a":1,"b":2}'] });
     const head = Buffer.concat(enc.begin()).toString('utf8');
     expect(head).toBe('# SYNTHETIC DATA\n# datasynth.marking={"a":1,"b":2}\ndocument_id,line_text,line_number,amount,exchange_rate,posting_date,created_at,is_reversal\n');
   });
@@ -166,7 +170,7 @@ describe('csv encoder', () => {
         exchange_rate: BigInt(1_000_000 + i), posting_date: utc(2024, 1, 1 + (i % 365)), created_at: utc(2024, 1, 1, i % 24, i % 60, i % 60), is_reversal: i % 2 === 0,
       });
     }
-    const enc = csvFormat.createEncoder(schema, {});
+    const enc = (csvFormat.createEncoder as SyncCreate)(schema, {});
     const head = enc.begin();
     const first = enc.encode(toBatch(schema, rows.slice(0, 7000)));
     const second = enc.encode(toBatch(schema, rows.slice(7000)));
@@ -185,14 +189,14 @@ describe('csv encoder', () => {
   });
 
   it('encodes an empty batch as no bytes', () => {
-    const enc = csvFormat.createEncoder(schema, {});
+    const enc = (csvFormat.createEncoder as SyncCreate)(schema, {});
     expect(Buffer.concat(enc.encode(toBatch(schema, []))).length).toBe(0);
   });
 
   it('refuses fractional cents instead of rounding them', () => {
     const batch = toBatch(schema, [tricky[0]]);
     (batch.values[3] as Float64Array)[0] = 12.5;
-    expect(() => csvFormat.createEncoder(schema, {}).encode(batch)).toThrow(/money value 12.5/);
+    expect(() => (csvFormat.createEncoder as SyncCreate)(schema, {}).encode(batch)).toThrow(/money value 12.5/);
   });
 
   it('declares name, extension and media type', () => {

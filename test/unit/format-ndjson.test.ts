@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createBatch } from '../../src/engine/batch.js';
 import { defineTable } from '../../src/engine/schema.js';
 import { ndjsonFormat } from '../../src/formats/ndjson.js';
+import type { SyncFormatEncoder, FormatOptions } from '../../src/engine/plugins.js';
+
+type SyncCreate = (schema: TableSchemaLike, options: FormatOptions) => SyncFormatEncoder;
+type TableSchemaLike = Parameters<typeof import('../../src/formats/csv.js').csvFormat.createEncoder>[0];
 
 const schema = defineTable('je', 'test', [
   ['id', { type: 'string', description: 'id' }],
@@ -39,7 +43,7 @@ function makeBatch() {
 }
 
 describe('ndjson encoder', () => {
-  const enc = ndjsonFormat.createEncoder(schema, {});
+  const enc = (ndjsonFormat.createEncoder as SyncCreate)(schema, {});
   const text = Buffer.concat([...enc.begin(), ...enc.encode(makeBatch()), ...enc.end()]).toString('utf8');
   const lines = text.split('\n');
 
@@ -68,7 +72,7 @@ describe('ndjson encoder', () => {
   });
 
   it('refuses an inline preamble (NDJSON marking is a sidecar)', () => {
-    expect(() => ndjsonFormat.createEncoder(schema, { preamble: ['# x\n'] })).toThrow(/sidecar/);
+    expect(() => (ndjsonFormat.createEncoder as SyncCreate)(schema, { preamble: ['# x\n'] })).toThrow(/sidecar/);
     expect(ndjsonFormat.extension).toBe('ndjson');
   });
 
@@ -76,7 +80,7 @@ describe('ndjson encoder', () => {
     const b = makeBatch();
     const huge = '"\u0001'.repeat(200_000);
     (b.values[1] as Array<string | null>)[0] = huge;
-    const out = Buffer.concat(ndjsonFormat.createEncoder(schema, {}).encode(b)).toString('utf8').split('\n');
+    const out = Buffer.concat((ndjsonFormat.createEncoder as SyncCreate)(schema, {}).encode(b)).toString('utf8').split('\n');
     expect(JSON.parse(out[0]).text).toBe(huge);
     expect(out[1]).toBe(lines[1]);
   });

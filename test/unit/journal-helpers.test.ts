@@ -63,7 +63,7 @@ describe('options', () => {
       for (const v of Object.values(s)) walk(v);
     };
     walk(journalEntriesOptionsSchema);
-    const ajv = new Ajv({ strict: false });
+    const ajv = new (Ajv as unknown as typeof Ajv.default)({ strict: false });
     const validate = ajv.compile(journalEntriesOptionsSchema);
     const full: JsonObject = {
       transactions: {
