@@ -7,6 +7,10 @@ import { referenceSources } from './sources/reference/index.js';
 import { journalEntriesSource } from './sources/journal-entries/index.js';
 import { builtinFormats } from './formats/index.js';
 import { fileSink } from '../sinks/file/index.js';
+import { s3Sink } from '../sinks/s3/plugin.js';
+import { gcsSink } from '../sinks/gcs/plugin.js';
+import { stdoutSink } from '../sinks/stdout/index.js';
+import { postgresSink } from '../sinks/postgres/index.js';
 
 let registered = false;
 
@@ -17,6 +21,10 @@ export function registerBuiltins(): void {
   registry.sources.register(journalEntriesSource.type, journalEntriesSource);
   for (const f of builtinFormats) registry.formats.register(f.name, f);
   registry.sinks.register(fileSink.type, fileSink);
+  registry.sinks.register(s3Sink.type, s3Sink);
+  registry.sinks.register(gcsSink.type, gcsSink);
+  registry.sinks.register(stdoutSink.type, stdoutSink);
+  registry.sinks.register(postgresSink.type, postgresSink);
 }
 
 registerBuiltins();

@@ -18,10 +18,10 @@ import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep 
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { OutputError } from '../../src/errors.js';
+import { ConfigError, OutputError } from '../../src/errors.js';
 import type { CommittedOutput, OptionsSchema, OutputTarget, OutputWriter, RunContext, Sink, SinkPlugin, SinkSettings } from '../../src/engine/plugins.js';
 import { formats as formatRegistry } from '../../src/engine/registry.js';
-import { builtinFormats, withCompressionExtension } from '../../src/formats/index.js';
+import { builtinFormats, DEFAULT_ROW_GROUP_ROWS, withCompressionExtension } from '../../src/formats/index.js';
 import { fsyncDirectory, tempPathFor, unlinkIfExists } from './atomic.js';
 import { FileHandleWritable } from './handle-writable.js';
 
@@ -30,9 +30,12 @@ export type IfExists = 'fail' | 'overwrite' | 'resume';
 /** Options next to `type`/`inputs` in a `type: file` sink (defaults applied here: the loader inserts none). */
 export interface FileSinkOptions {
   path?: string;
-  format?: 'csv' | 'ndjson';
+  format?: 'csv' | 'ndjson' | 'parquet' | 'arrow';
   layout?: 'single' | 'partitioned';
-  compression?: 'none' | 'gzip';
+  /** `gzip` for csv/ndjson only; `zstd` (parquet's default) and `snappy` for parquet only. */
+  compression?: 'none' | 'gzip' | 'zstd' | 'snappy';
+  /** Parquet rows per row group. */
+  row_group_rows?: number;
   delimiter?: string;
   if_exists?: IfExists;
 }
@@ -53,13 +56,22 @@ export const fileSinkOptionsSchema: OptionsSchema = {
       'x-dsp-runtime': true,
       description: 'Output directory. Relative paths resolve under --out when given, else against the working directory; the default ./out is replaced by --out.',
     },
-    format: { enum: ['csv', 'ndjson'], default: 'csv', description: 'File format.' },
+    format: { enum: ['csv', 'ndjson', 'parquet', 'arrow'], default: 'csv', description: 'File format (arrow: Arrow IPC stream).' },
     layout: {
       enum: ['single', 'partitioned'],
       default: 'single',
       description: 'single: <path>/<table>.<ext>; partitioned: <path>/<table>/part-PPPPP-of-QQQQQ.<ext>.',
     },
-    compression: { enum: ['none', 'gzip'], default: 'none', description: 'gzip adds .gz (deterministic header).' },
+    compression: {
+      enum: ['none', 'gzip', 'zstd', 'snappy'],
+      description: 'csv/ndjson: none (default) or gzip, which adds .gz (deterministic header). parquet: zstd (default), snappy or none (the Parquet codec inside the file). arrow: none.',
+    },
+    row_group_rows: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_ROW_GROUP_ROWS,
+      description: 'Parquet: rows per row group (memory holds one row group per open file).',
+    },
     delimiter: {
       type: 'string',
       minLength: 1,
@@ -339,13 +351,40 @@ class FileSink implements Sink {
   }
 }
 
+/** Which `compression` values each format takes (the schema's enum is their union). */
+const COMPRESSIONS: Record<string, readonly string[]> = {
+  csv: ['none', 'gzip'],
+  ndjson: ['none', 'gzip'],
+  parquet: ['zstd', 'snappy', 'none'],
+  arrow: ['none'],
+};
+
+/** Format-dependent option rules the JSON Schema cannot say on its own. */
+export function checkFormatOptions(id: string, options: FileSinkOptions): void {
+  const format = options.format ?? 'csv';
+  const allowed = COMPRESSIONS[format];
+  const issues = [];
+  if (options.compression !== undefined && allowed && !allowed.includes(options.compression)) {
+    issues.push({
+      path: `sinks.${id}.compression`,
+      message: `compression ${options.compression} does not apply to format ${format}`,
+      hint: `Use one of ${allowed.join(', ')} (gzip is for csv/ndjson, zstd and snappy for parquet)`,
+    });
+  }
+  if (options.row_group_rows !== undefined && format !== 'parquet') {
+    issues.push({ path: `sinks.${id}.row_group_rows`, message: `row_group_rows applies to format parquet only, not ${format}`, hint: 'Remove it or set format: parquet' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+}
+
 export const fileSink: SinkPlugin<FileSinkOptions> = {
   type: 'file',
-  description: 'Local files: CSV or NDJSON (optionally gzip), one per table or per partition, published atomically.',
+  description: 'Local files: CSV or NDJSON (optionally gzip), Parquet (zstd/snappy) or Arrow IPC stream, one per table or per partition, published atomically.',
   optionsSchema: fileSinkOptionsSchema,
   defaultFormat: 'csv',
-  formats: ['csv', 'ndjson'],
+  formats: ['csv', 'ndjson', 'parquet', 'arrow'],
   create(id: string, options: FileSinkOptions, settings: SinkSettings): Sink {
+    checkFormatOptions(id, options ?? {});
     return new FileSink(id, options ?? {}, settings);
   },
   localRoot(options: FileSinkOptions, settings: SinkSettings): string | null {

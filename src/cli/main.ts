@@ -138,7 +138,7 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
     } else if (!values.quiet) {
       const m = result.manifest;
       const rows = Object.entries(m.tables).map(([t, s]) => `  ${t.padEnd(22)} ${String(s.rows).padStart(10)} rows`).join('\n');
-      io.err(`datasynth-pipe: wrote ${m.outputs.length} output${m.outputs.length === 1 ? '' : 's'} to ${result.controlRoot}\n${rows}\n  manifest: ${result.manifestPath}\n`);
+      io.err(`datasynth-pipe: committed ${m.outputs.length} output${m.outputs.length === 1 ? '' : 's'}\n${rows}\n  manifest: ${result.manifestPath}\n`);
     }
     return result.exitCode;
   } finally {

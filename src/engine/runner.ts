@@ -453,5 +453,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function encoderOptions(sink: PlannedSink): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   if (typeof sink.options.delimiter === 'string') o.delimiter = sink.options.delimiter;
+  if (typeof sink.options.row_group_rows === 'number') o.rowGroupRows = sink.options.row_group_rows;
   return o;
 }

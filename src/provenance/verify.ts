@@ -164,7 +164,37 @@ async function hashAndCount(path: string, out: ManifestOutput): Promise<{ sha256
   }
   await new Promise<void>((res) => (raw.closed ? res() : raw.once('close', () => res())));
   const preamble = (out as ManifestOutput & { marking?: { preamble_lines?: number } }).marking?.preamble_lines ?? 0;
-  const rows = counted === null ? null : counted < 0 ? -1 : Math.max(counted - (out.format === 'csv' ? 1 + preamble : 0), 0);
+  let rows = counted === null ? null : counted < 0 ? -1 : Math.max(counted - (out.format === 'csv' ? 1 + preamble : 0), 0);
+  // Binary formats are counted by their own readers (imported here so text-only verifies load no WASM):
+  // Parquet from the footer's num_rows (read by ranges from a file-backed Blob), Arrow IPC as the sum of
+  // record batch lengths. An unreadable file counts -1, so V08 fails next to V07.
+  if (out.format === 'parquet') {
+    try {
+      const [{ openAsBlob }, { ParquetFile }] = await Promise.all([import('node:fs'), import('parquet-wasm')]);
+      const file = await ParquetFile.fromFile(await openAsBlob(path));
+      try {
+        rows = file.metadata().fileMetadata().numRows();
+      } finally {
+        file.free();
+      }
+    } catch {
+      rows = -1;
+    }
+  } else if (out.format === 'arrow') {
+    const { RecordBatchReader } = await import('apache-arrow');
+    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    try {
+      let n = 0;
+      for await (const reader of await RecordBatchReader.readAll(stream)) {
+        for await (const batch of reader) n += batch.numRows;
+      }
+      rows = n;
+    } catch {
+      rows = -1;
+    } finally {
+      stream.destroy();
+    }
+  }
   return { sha256: hash.digest('hex'), rows };
 }
 

@@ -168,13 +168,13 @@ describe('file sink', () => {
   it('declares its type, formats and options schema', () => {
     expect(fileSink.type).toBe('file');
     expect(fileSink.defaultFormat).toBe('csv');
-    expect(fileSink.formats).toEqual(['csv', 'ndjson']);
+    expect(fileSink.formats).toEqual(['csv', 'ndjson', 'parquet', 'arrow']);
     const props = fileSink.optionsSchema.properties as Record<string, Record<string, unknown>>;
     expect(fileSink.optionsSchema.additionalProperties).toBe(false);
     expect(props.path['x-dsp-runtime']).toBe(true);
     expect(props.if_exists['x-dsp-runtime']).toBe(true);
     expect(props.format['x-dsp-runtime']).toBeUndefined();
-    expect(Object.keys(props).sort()).toEqual(['compression', 'delimiter', 'format', 'if_exists', 'layout', 'path', 'tables']);
+    expect(Object.keys(props).sort()).toEqual(['compression', 'delimiter', 'format', 'if_exists', 'layout', 'path', 'row_group_rows', 'tables']);
   });
 });
 
