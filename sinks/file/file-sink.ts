@@ -24,6 +24,7 @@ import { formats as formatRegistry } from '../../src/engine/registry.js';
 import { builtinFormats, DEFAULT_ROW_GROUP_ROWS, withCompressionExtension } from '../../src/formats/index.js';
 import { fsyncDirectory, tempPathFor, unlinkIfExists } from './atomic.js';
 import { FileHandleWritable } from './handle-writable.js';
+import { DELIMITER_OPTION, TABLES_OPTION } from '../../src/engine/sink-options.js';
 
 export type IfExists = 'fail' | 'overwrite' | 'resume';
 
@@ -72,21 +73,8 @@ export const fileSinkOptionsSchema: OptionsSchema = {
       default: DEFAULT_ROW_GROUP_ROWS,
       description: 'Parquet: rows per row group (memory holds one row group per open file).',
     },
-    delimiter: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 1,
-      pattern: '^[^"\\r\\n\\u0080-\\uffff]$',
-      default: ',',
-      description: 'CSV field delimiter: one ASCII character other than a double quote, CR or LF.',
-    },
-    tables: {
-      type: 'array',
-      items: { type: 'string' },
-      minItems: 1,
-      uniqueItems: true,
-      description: 'Write only these tables of the inputs (default: every table the inputs emit).',
-    },
+    delimiter: DELIMITER_OPTION,
+    tables: TABLES_OPTION,
     if_exists: {
       enum: ['fail', 'overwrite'],
       default: 'fail',
@@ -125,6 +113,8 @@ const pad5 = (n: number): string => String(n).padStart(5, '0');
  * partitioned `<table>/part-PPPPP-of-QQQQQ.<ext>[.gz]`, single `<table>.<ext>[.gz]`.
  */
 export function outputRelativePath(target: OutputTarget): string {
+  // controls.md §5.2: a marking sidecar sits next to its data file as `<file>.marking.json`.
+  if (target.role === 'marking') return `${outputRelativePath({ ...target, role: 'data' })}.marking.json`;
   const ext = extensionFor(target.format);
   if (target.layout === 'partitioned') {
     if (target.partitions.length === 0) throw new Error(`partitioned output of ${target.table} names no partition`);

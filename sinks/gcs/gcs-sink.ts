@@ -20,6 +20,7 @@ import { Writable } from 'node:stream';
 import { Storage, type Bucket, type File } from '@google-cloud/storage';
 import { OutputError } from '../../src/errors.js';
 import type { CommittedOutput, OutputTarget, OutputWriter, RunContext, Sink } from '../../src/engine/plugins.js';
+import { objectMarkingMetadata } from '../../src/provenance/marking.js';
 import { fastCrc32cGenerator } from './crc32c.js';
 import {
   GcsIfExists,
@@ -359,15 +360,12 @@ export class GcsSink implements Sink {
     const file = this.bucket.file(name);
     const generation = await this.generationOf(file, `cannot read gs://${this.options.bucket}/${name}`);
     if (generation !== null && mode === 'fail') throw this.existsError(name);
-    return new GcsOutputWriter(this, file, mode, generation ?? 0, mediaTypeOf(target.format, target.compression), this.objectMetadata(target));
+    return new GcsOutputWriter(this, file, mode, generation ?? 0, mediaTypeOf(target.format, target.compression), this.objectMetadata(target, ctx));
   }
 
-  /**
-   * Custom metadata for a data object. Empty until content marking lands (issue 6,
-   * controls.md §5.2 places the credential here).
-   */
-  protected objectMetadata(_target: OutputTarget): Record<string, string> {
-    return {};
+  /** Custom metadata (`x-goog-meta-*`) of a data object: the content marking (controls.md §5.2). */
+  protected objectMetadata(_target: OutputTarget, ctx: RunContext): Record<string, string> {
+    return ctx.marking && ctx.marking.settings.objectMetadata ? objectMarkingMetadata(ctx.marking) : {};
   }
 
   /** Overwriting a run: an old `_SUCCESS` must not vouch for a mix of old and new objects meanwhile. */

@@ -9,6 +9,7 @@ import type { OptionsSchema, OutputTarget } from '../../src/engine/plugins.js';
 import { formats as formatRegistry } from '../../src/engine/registry.js';
 import { builtinFormats } from '../../src/formats/index.js';
 import { outputRelativePath } from '../file/file-sink.js';
+import { DELIMITER_OPTION, TABLES_OPTION } from '../../src/engine/sink-options.js';
 
 export type GcsIfExists = 'fail' | 'overwrite';
 
@@ -85,21 +86,8 @@ export const gcsSinkOptionsSchema: OptionsSchema = {
       default: 'single',
       description: 'single: <prefix><table>.<ext>; partitioned: <prefix><table>/part-PPPPP-of-QQQQQ.<ext>.',
     },
-    delimiter: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 1,
-      pattern: '^[^"\\r\\n\\u0080-\\uffff]$',
-      default: ',',
-      description: 'CSV field delimiter: one ASCII character other than a double quote, CR or LF.',
-    },
-    tables: {
-      type: 'array',
-      items: { type: 'string' },
-      minItems: 1,
-      uniqueItems: true,
-      description: 'Write only these tables of the inputs (default: every table the inputs emit).',
-    },
+    delimiter: DELIMITER_OPTION,
+    tables: TABLES_OPTION,
     if_exists: {
       enum: ['fail', 'overwrite'],
       default: 'fail',

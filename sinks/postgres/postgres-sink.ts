@@ -32,6 +32,7 @@ import {
   compatibilityProblems, createTableSql, qualified, quoteIdent, quoteLiteral, runColumnsFromSettings, type TargetColumn,
 } from './sql.js';
 import { isPgUrl, outputUri, passwordsOf, pgLocation, redactPgText, type PgLocation } from './url.js';
+import { TABLES_OPTION } from '../../src/engine/sink-options.js';
 
 export type PostgresMode = 'append' | 'replace' | 'fail-if-exists';
 
@@ -89,13 +90,7 @@ export const postgresSinkOptionsSchema: OptionsSchema = {
       'x-dsp-runtime': true,
       description: 'Add _dsp_run_id (uuid) and _dsp_partition (integer) to every row, so a reloaded output replaces exactly its rows. false: plain data columns; a retried append may then duplicate rows.',
     },
-    tables: {
-      type: 'array',
-      items: { type: 'string' },
-      minItems: 1,
-      uniqueItems: true,
-      description: 'Write only these tables of the inputs (default: every table the inputs emit).',
-    },
+    tables: TABLES_OPTION,
     format: { enum: ['csv'], default: 'csv', description: 'COPY payload format: the CSV encoder\'s bytes (COPY … WITH (FORMAT csv, HEADER true, NULL \'\')).' },
     layout: {
       enum: ['single', 'partitioned'],
@@ -149,11 +144,13 @@ export class PostgresSink implements Sink {
   readonly location: PgLocation;
   readonly settings: ReturnType<typeof settingsOf>;
   /**
-   * Seam for content marking (controls.md §5.2, issue 6): when set and it returns a text,
-   * `COMMENT ON TABLE <schema>.<table> IS <literal>` runs inside the load transaction
-   * (append / fail-if-exists) or the swap transaction (replace). Nothing sets it yet.
+   * Content marking (controls.md §5.2): when it returns a text, `COMMENT ON TABLE
+   * <schema>.<table> IS <literal>` runs inside the load transaction (append / fail-if-exists)
+   * or the swap transaction (replace). Default: the run's credential JSON, unless marking is
+   * off or `marking.postgres_comment: false`.
    */
-  tableComment: ((table: string, ctx: RunContext) => string | null) | null = null;
+  tableComment: ((table: string, ctx: RunContext) => string | null) | null = (_table, ctx) =>
+    ctx.marking && ctx.marking.settings.postgresComment ? ctx.marking.json : null;
   private pool: pg.Pool | null = null;
   private readonly secrets: string[];
   /** fail-if-exists is checked once per (run, table) in this process; later partitions are this run's own. */

@@ -7,6 +7,7 @@ import { ConfigError, type ConfigIssue } from '../../src/errors.js';
 import type { OptionsSchema } from '../../src/engine/plugins.js';
 import { formats as formatRegistry } from '../../src/engine/registry.js';
 import { DEFAULT_PART_SIZE_MIB, DEFAULT_QUEUE_SIZE, MIN_PART_SIZE_MIB } from './sizing.js';
+import { DELIMITER_OPTION, TABLES_OPTION } from '../../src/engine/sink-options.js';
 
 export type S3ChecksumMode = 'when_required' | 'when_supported';
 
@@ -131,21 +132,8 @@ export const s3SinkOptionsSchema: OptionsSchema = {
       enum: ['none', 'gzip', 'zstd', 'snappy'],
       description: 'csv/ndjson: none (default) or gzip (adds .gz); parquet: zstd (default), snappy or none.',
     },
-    delimiter: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 1,
-      pattern: '^[^"\\r\\n\\u0080-\\uffff]$',
-      default: ',',
-      description: 'CSV field delimiter: one ASCII character other than a double quote, CR or LF.',
-    },
-    tables: {
-      type: 'array',
-      items: { type: 'string' },
-      minItems: 1,
-      uniqueItems: true,
-      description: 'Write only these tables of the inputs (default: every table the inputs emit).',
-    },
+    delimiter: DELIMITER_OPTION,
+    tables: TABLES_OPTION,
     if_exists: {
       enum: ['fail', 'overwrite'],
       default: 'fail',

@@ -24,6 +24,7 @@ import { fstat } from 'node:fs';
 import { OutputError } from '../../src/errors.js';
 import type { CommittedOutput, OptionsSchema, OutputTarget, OutputWriter, RunContext, Sink, SinkPlugin, SinkSettings } from '../../src/engine/plugins.js';
 import { StdoutWritable, isStdoutClosed, stdoutClosedError, stdoutState } from './stdout-writable.js';
+import { DELIMITER_OPTION } from '../../src/engine/sink-options.js';
 
 export interface StdoutSinkOptions {
   format?: 'csv' | 'ndjson';
@@ -46,14 +47,7 @@ export const stdoutSinkOptionsSchema: OptionsSchema = {
       // No maxItems: the planner's singleTable check says which tables there are and what to write instead.
       description: 'The one table to write, e.g. [journal_entry_lines]; required when the inputs emit several tables (a stdout sink writes exactly one).',
     },
-    delimiter: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 1,
-      pattern: '^[^"\\r\\n\\u0080-\\uffff]$',
-      default: ',',
-      description: 'CSV field delimiter: one ASCII character other than a double quote, CR or LF.',
-    },
+    delimiter: DELIMITER_OPTION,
   },
 };
 

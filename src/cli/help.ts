@@ -37,6 +37,8 @@ writing, commits each output atomically, then writes manifest.json and _SUCCESS 
 Options:
   --seed N                 master seed 0…2^64−1 (overrides 'seed:' in the file; not part of config_hash)
   --set key.path=value     override one config value (repeatable), e.g. --set period.months=3
+  --no-marking             do not mark outputs as synthetic (EU AI Act Art. 50 credential); same as
+                           --set marking.enabled=false, so it changes config_hash; the manifest records it
   -o, --out DIR            output root: control files and file-sink paths land under it
                            (a sink path './out' or relative path is placed inside DIR)
   --if-exists MODE         fail (default) | overwrite: what to do when outputs of an earlier run exist
@@ -62,6 +64,7 @@ graph, and reports every problem at once with its key path and file:line:col. Wr
 
 Options:
   --seed N, --set key=value   as for 'run'
+  --no-marking                as for 'run' (changes config_hash)
   --format text|json          output format (default text)
   -q, --quiet                 print nothing when valid
 Exit codes: 0 valid · 1 invalid
@@ -103,6 +106,7 @@ config: the canonical config (RFC 8785 JSON of everything that can change a data
 
 Options:
   --seed N, --set key=value   as for 'run'
+  --no-marking                as for 'run' (changes config_hash)
   -o, --out DIR               as for 'run' (affects where outputs would go)
   --format text|json          output format (default text)
 Example:

@@ -9,7 +9,8 @@ import '../plugins.js';
 import { loadConfigFile } from '../config/load.js';
 import { buildConfigJsonSchema } from '../config/schema.js';
 import { buildPlan, plannedRowsByTable } from '../engine/plan.js';
-import { runPipeline, resolveControlRoot } from '../engine/runner.js';
+import { runPipeline, resolveControlRoot, markingDisabledMessage } from '../engine/runner.js';
+import { markingSettings } from '../provenance/marking.js';
 import { DspError, ExitCode, UsageError, ConfigError } from '../errors.js';
 import { verifyRun, verifyExitCode, formatReportText } from '../provenance/verify.js';
 import { createProgressReporter, resolveProgressMode, type ProgressMode } from './progress.js';
@@ -30,6 +31,7 @@ const CONFIG_OPTS = {
   ...COMMON,
   seed: { type: 'string' },
   set: { type: 'string', multiple: true },
+  'no-marking': { type: 'boolean' },
 } as const;
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, command: string) {
@@ -106,7 +108,10 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
   const interval = values['progress-interval'] !== undefined ? Number(values['progress-interval']) : 1000;
   if (!Number.isInteger(interval) || interval < 0) throw new UsageError(`--progress-interval must be a whole number of milliseconds`);
 
-  const loaded = await loadConfigFile(file, { overrides: values.set ?? [], seed: values.seed });
+  const loaded = await loadConfigFile(file, { overrides: values.set ?? [], seed: values.seed, noMarking: values['no-marking'] === true });
+  const markingOff = markingSettings(loaded).disabledBy;
+  // controls.md §5.2: the opt-out is recorded (manifest warning) and said once, here.
+  if (markingOff) io.err(`datasynth-pipe: warning DSP_WARN_MARKING_DISABLED: ${markingDisabledMessage(markingOff)}\n`);
   const mode = values.quiet && progressMode === 'auto' ? 'none' : resolveProgressMode(progressMode, process.stderr);
   const reporter = createProgressReporter(mode);
 
@@ -151,7 +156,7 @@ async function cmdValidate(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parse(args, { ...CONFIG_OPTS, format: { type: 'string' } }, 'validate');
   if (values.help) return helpFor('validate', io);
   const file = onePositional(positionals, 'validate', 'pipeline file');
-  const loaded = await loadConfigFile(file, { overrides: values.set ?? [], seed: values.seed });
+  const loaded = await loadConfigFile(file, { overrides: values.set ?? [], seed: values.seed, noMarking: values['no-marking'] === true });
   const plan = buildPlan(loaded, { outRoot: null, cwd: process.cwd() });
   if (values.format === 'json') {
     io.out(JSON.stringify({ valid: true, config_hash: loaded.hash, seed: loaded.seed.toString(), sources: plan.sources.map((s) => s.id), sinks: plan.sinks.map((s) => s.id) }, null, 2) + '\n');
@@ -206,7 +211,7 @@ async function cmdInspect(args: string[], io: Out): Promise<number> {
   let file: string;
   if (positionals.length === 2 && ['plan', 'config'].includes(positionals[0])) [what, file] = positionals;
   else file = onePositional(positionals, 'inspect', 'pipeline file');
-  const loaded = await loadConfigFile(file, { overrides: values.set ?? [], seed: values.seed });
+  const loaded = await loadConfigFile(file, { overrides: values.set ?? [], seed: values.seed, noMarking: values['no-marking'] === true });
   if (what === 'config') {
     if (values.format === 'json') io.out(JSON.stringify({ config_hash: loaded.hash, canonical: JSON.parse(loaded.canonical), runtime: loaded.runtime, seed: loaded.seed.toString() }, null, 2) + '\n');
     else io.out(`${loaded.canonical}\nconfig_hash ${loaded.hash}\n`);

@@ -37,6 +37,8 @@ export interface LoadOptions {
   registry?: ComponentRegistries;
   /** Directory `x-dsp-file` paths resolve against (default: process.cwd()). */
   cwd?: string;
+  /** `--no-marking`: applied like `--set marking.enabled=false` before hashing (controls.md §1.2 step 2). */
+  noMarking?: boolean;
 }
 
 /**
@@ -153,7 +155,7 @@ function finish(data: unknown, issues: IssueCollector, source: LoadedConfig['sou
     throw new ConfigError(issues.issues());
   }
   const registries = opts.registry ?? { sources: registry.sources, transforms: registry.transforms, sinks: registry.sinks };
-  const overrides = opts.overrides ?? [];
+  const overrides = [...(opts.overrides ?? []), ...(opts.noMarking ? [NO_MARKING_OVERRIDE] : [])];
   let config = data as JsonObject;
 
   applyOverrides(config, parseOverrides(overrides, issues), issues);
@@ -180,8 +182,12 @@ function finish(data: unknown, issues: IssueCollector, source: LoadedConfig['sou
     overrides: [...overrides],
     seed,
     seedDefaulted,
+    ...(opts.noMarking ? { markingDisabledByCli: true } : {}),
   };
 }
+
+/** What `--no-marking` stands for (it appears in `config.overrides` as this text). */
+export const NO_MARKING_OVERRIDE = 'marking.enabled=false';
 
 function reportInterpolation(issues: IssueCollector, path: PathSegment[], problem: InterpolationProblem): void {
   if (problem.kind === 'syntax') {

@@ -142,6 +142,21 @@ export const configSchema: JsonObject = {
     },
     transforms: componentMap('transform', 'Transforms (anomalies, data quality, …), keyed by component id.'),
     sinks: componentMap('sink', 'Destinations, keyed by component id. None → local files.'),
+    marking: {
+      type: 'object',
+      description: 'Content marking (EU AI Act Art. 50(2) as good practice): a credential saying the data is synthetic, placed per format and sink. Part of config_hash.',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Mark outputs (default true). false (or --no-marking) records the opt-out in the manifest with DSP_WARN_MARKING_DISABLED.' },
+        csv: {
+          enum: ['sidecar', 'preamble', 'both'],
+          default: 'sidecar',
+          description: "CSV: sidecar <file>.marking.json (default), preamble = two '#' lines before the header (read with comment '#'), or both.",
+        },
+        object_metadata: { type: 'boolean', default: true, description: 'S3 / GCS: put synthetic, digital-source-type and datasynth-marking into the object metadata.' },
+        postgres_comment: { type: 'boolean', default: true, description: 'PostgreSQL: COMMENT ON TABLE with the credential, in the load transaction.' },
+      },
+    },
     control: {
       type: 'object',
       description: 'Where manifest, PROV and run log go (not part of config_hash).',

@@ -71,6 +71,8 @@ export interface LoadedConfig {
   seed: bigint;
   /** True when the seed was absent and defaulted to 0 (DSP_WARN_SEED_DEFAULT). */
   seedDefaulted: boolean;
+  /** True when `--no-marking` turned marking off (applied as `--set marking.enabled=false`, so it is hashed). */
+  markingDisabledByCli?: boolean;
 }
 
 /** What the config layer needs to know about a registered plugin. */

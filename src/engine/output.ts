@@ -9,12 +9,13 @@ import type { Batch } from './batch.js';
 import type { CommittedOutput, FormatEncoder, FormatPlugin, OutputTarget, OutputWriter } from './plugins.js';
 import { HashingTap, writeChunk } from './streams.js';
 import { createCompressor } from '../formats/compression.js';
+import type { MarkingPlacement } from '../provenance/marking.js';
 
 export interface OutputRecord {
   readonly id: string;
   readonly sink: string;
   readonly table: string;
-  readonly role: 'data';
+  readonly role: 'data' | 'marking';
   readonly format: string;
   readonly mediaType: string;
   readonly compression: string;
@@ -23,6 +24,15 @@ export interface OutputRecord {
   readonly bytes: number;
   readonly sha256: string;
   readonly committed: CommittedOutput;
+  /** Where this output carries the content marking (controls.md §2.4), when it does. */
+  readonly marking?: OutputMarking;
+}
+
+/** `outputs[].marking` (controls.md §2.4): the placements, the sidecar's rel (else URI), the CSV preamble's line count. */
+export interface OutputMarking {
+  placement: MarkingPlacement[];
+  sidecar?: string;
+  preamble_lines?: number;
 }
 
 /** Coalesce encoder output into writes of at least this many bytes (fewer, coarser writes). */
@@ -155,5 +165,27 @@ export class OutputChannel {
 
   bufferedBytes(): number {
     return this.pendingBytes + this.writer.bufferedBytes();
+  }
+}
+
+/**
+ * Writes a small, fully known output (a marking sidecar) through a sink's writer: hash, end,
+ * wait for 'finish', commit; any failure aborts the writer (controls.md §8.1).
+ */
+export async function writeWholeOutput(
+  writer: OutputWriter,
+  bytes: Buffer,
+  fields: Pick<OutputRecord, 'id' | 'sink' | 'table' | 'role' | 'format' | 'mediaType' | 'compression' | 'partitions'>,
+): Promise<OutputRecord> {
+  try {
+    const w = writer.writable;
+    const done = finished(w);
+    w.end(bytes);
+    await done;
+    const committed = await writer.commit();
+    return { ...fields, rows: 0, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), committed };
+  } catch (err) {
+    await writer.abort(err);
+    throw err;
   }
 }

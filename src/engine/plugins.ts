@@ -8,6 +8,7 @@ import type { Batch } from './batch.js';
 import type { TableSchema } from './schema.js';
 import type { PipelineConfig, JsonObject } from '../config/types.js';
 import type { ReferenceData } from '../domain/types.js';
+import type { RunMarking } from '../provenance/marking.js';
 
 /** A JSON Schema (draft 2020-12 subset understood by ajv) for a component's options. */
 export type OptionsSchema = JsonObject;
@@ -127,6 +128,11 @@ export interface OutputTarget {
   readonly compression: string;
   readonly schema: TableSchema;
   readonly plannedRows?: number;
+  /**
+   * `marking`: the content-marking sidecar of the data output this target otherwise describes
+   * (controls.md §5.2); a file sink names it `<data file>.marking.json`. Absent = `data`.
+   */
+  readonly role?: 'data' | 'marking';
 }
 
 /** Facts about this attempt. Run-specific: never reaches data bytes. */
@@ -138,6 +144,11 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** `fail` (default) | `overwrite` | `resume`. */
   readonly ifExists: 'fail' | 'overwrite' | 'resume';
+  /**
+   * The run's content-marking credential and settings (controls.md §5); null or absent when
+   * marking is off. Run-independent (no time, no run id): sinks may put it into data or metadata.
+   */
+  readonly marking?: RunMarking | null;
 }
 
 export interface CommittedOutput {

@@ -17,7 +17,7 @@ import type { LoadedConfig } from '../config/types.js';
 import type { Batch } from './batch.js';
 import type { OutputTarget, PartitionTransform, RunContext, SinkSettings } from './plugins.js';
 import { buildPlan, plannedRowsByTable, type Plan, type PlannedSink, type PlannedSource, type SinkTable } from './plan.js';
-import { OutputChannel, type OutputRecord } from './output.js';
+import { OutputChannel, writeWholeOutput, type OutputMarking, type OutputRecord } from './output.js';
 import * as registry from './registry.js';
 import { schemaSha256 } from './schema.js';
 import type { RunEvent, RunEventListener } from './progress.js';
@@ -28,6 +28,10 @@ import {
 } from '../provenance/manifest.js';
 import { controlJson, createExclusive, writeFileAtomic } from '../util/fs-atomic.js';
 import { toolInfo } from '../util/tool.js';
+import {
+  credentialSha256, csvPreamble, markingSettings, MARKING_KEY, runMarking, sidecarText,
+  type ManifestMarking, type MarkingPlacement, type MarkingSettings, type RunMarking,
+} from '../provenance/marking.js';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -70,12 +74,14 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const abort = new AbortController();
   const onOuterAbort = (): void => abort.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const ctx: RunContext = { runId, attemptId, controlRoot, signal: abort.signal, ifExists };
+  // controls.md §5.1: one credential per run, from the sources' methods and the determinism triple.
+  const marking = runMarking(options.loaded, plan.sources.map((s) => s.plugin.method));
+  const ctx: RunContext = { runId, attemptId, controlRoot, signal: abort.signal, ifExists, marking };
   const emit = (e: RunEvent): void => options.onEvent?.(e);
 
   const manifestPath = join(controlRoot, 'manifest.json');
   const shardPath = join(controlRoot, '_manifests', shardManifestName(SHARD_INDEX, SHARD_COUNT));
-  const state = new RunState(plan, runId, attemptId, startedAt);
+  const state = new RunState(plan, runId, attemptId, startedAt, markingSettings(options.loaded), marking);
 
   await prepareControlRoot(controlRoot, ifExists);
   await writeFileAtomic(shardPath, controlJson(state.manifest('incomplete', null, 'shard')), attemptId);
@@ -200,7 +206,14 @@ class RunState {
   totalRows = 0;
   totalBytes = 0;
 
-  constructor(readonly plan: Plan, readonly runId: string, readonly attemptId: string, readonly startedAt: Date) {
+  constructor(
+    readonly plan: Plan,
+    readonly runId: string,
+    readonly attemptId: string,
+    readonly startedAt: Date,
+    readonly markingSettings: MarkingSettings,
+    readonly marking: RunMarking | null,
+  ) {
     for (const s of plan.sources) this.components[s.id] = counters('source', s.plugin.type, s.plugin.method);
     for (const t of plan.transforms) this.components[t.id] = counters('transform', t.plugin.type);
     for (const s of plan.sinks) {
@@ -254,9 +267,37 @@ class RunState {
       outputs: [...this.outputs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       tables,
       components: this.components,
-      warnings: loaded.seedDefaulted ? [{ code: 'DSP_WARN_SEED_DEFAULT', message: 'no seed given; using seed 0', at: this.startedAt.toISOString() }] : [],
+      marking: this.markingSection(),
+      warnings: this.warnings(),
     };
   }
+
+  /** controls.md §2.3 `marking`: the credential (or who turned it off) and every placement used. */
+  private markingSection(): ManifestMarking {
+    const placements = new Set<MarkingPlacement>();
+    for (const o of this.outputs) for (const p of o.marking?.placement ?? []) placements.add(p);
+    return {
+      enabled: this.marking !== null,
+      disabled_by: this.markingSettings.disabledBy,
+      credential: this.marking?.credential ?? null,
+      credential_sha256: this.marking ? credentialSha256(this.marking.json) : null,
+      placements: [...placements].sort(),
+    };
+  }
+
+  private warnings(): Manifest['warnings'] {
+    const at = this.startedAt.toISOString();
+    const out: Manifest['warnings'] = [];
+    if (this.plan.loaded.seedDefaulted) out.push({ code: 'DSP_WARN_SEED_DEFAULT', message: 'no seed given; using seed 0', at });
+    const by = this.markingSettings.disabledBy;
+    if (by) out.push({ code: 'DSP_WARN_MARKING_DISABLED', message: markingDisabledMessage(by), at });
+    return out;
+  }
+}
+
+/** The opt-out warning (manifest and stderr). */
+export function markingDisabledMessage(by: 'config' | 'cli'): string {
+  return `content marking is disabled (${by === 'cli' ? '--no-marking' : 'marking.enabled: false'}): outputs carry no synthetic-data credential`;
 }
 
 function counters(kind: ComponentCounters['kind'], type: string, method?: ComponentCounters['method']): ComponentCounters {
@@ -408,7 +449,7 @@ class Executor {
       plannedRows: sink.layout === 'single' ? table.plannedRows : undefined,
     };
     const writer = await sink.sink.open(target, this.ctx);
-    const channel = new OutputChannel(sink.id, target, format, writer, encoderOptions(sink));
+    const channel = new OutputChannel(sink.id, target, format, writer, encoderOptions(sink, this.ctx.marking ?? null));
     this.channels.set(key, channel);
     await channel.begin();
   }
@@ -416,8 +457,27 @@ class Executor {
   private async finish(key: string): Promise<void> {
     const channel = this.channels.get(key);
     if (!channel) return;
-    const record: OutputRecord = await channel.finish();
+    const committed: OutputRecord = await channel.finish();
     this.channels.delete(key);
+    const sink = this.plan.sinks.find((s) => s.id === committed.sink)!;
+    const placement = outputPlacement(sink, this.ctx.marking ?? null);
+    let record = committed;
+    if (placement) {
+      const marking: OutputMarking = { placement: placement.placement };
+      if (placement.sidecar) {
+        // Written after its data output committed (controls.md §5.2), as a second output of the same sink.
+        const side = await this.writeSidecar(sink, channel.target, committed);
+        marking.sidecar = side.committed.rel ?? side.committed.uri;
+        this.state.outputs.push(toManifestOutput(side, this.ctx.attemptId));
+        const sc = this.state.components[side.sink];
+        sc.sent_bytes += side.bytes;
+        this.state.totalBytes += side.bytes;
+        this.emit({ type: 'output', uri: side.committed.uri, table: side.table, partitions: side.partitions, rows: 0, bytes: side.bytes, sha256: side.sha256 });
+      }
+      // Key order of controls.md §2.4: placement, sidecar, preamble_lines.
+      if (placement.preambleLines > 0) marking.preamble_lines = placement.preambleLines;
+      record = { ...committed, marking };
+    }
     this.state.outputs.push(toManifestOutput(record, this.ctx.attemptId));
     if (this.isFirstSinkFor(record)) this.state.tableRows.set(record.table, (this.state.tableRows.get(record.table) ?? 0) + record.rows);
     const c = this.state.components[record.sink];
@@ -425,6 +485,29 @@ class Executor {
     c.sent_bytes += record.bytes;
     this.state.totalBytes += record.bytes;
     this.emit({ type: 'output', uri: record.committed.uri, table: record.table, partitions: record.partitions, rows: record.rows, bytes: record.bytes, sha256: record.sha256 });
+  }
+
+  /**
+   * The sidecar `<file>.marking.json` of a committed data output. A stdout stream has no
+   * neighbour file: its sidecar goes to `<control>/stdout.marking.json` (controls.md §5.2).
+   */
+  private async writeSidecar(sink: PlannedSink, target: OutputTarget, data: OutputRecord): Promise<OutputRecord> {
+    const marking = this.ctx.marking!;
+    const bytes = Buffer.from(sidecarText(marking.credential, markingTargetName(data.committed)), 'utf8');
+    const fields = {
+      id: `${data.id}/marking`, sink: data.sink, table: data.table, role: 'marking' as const,
+      format: 'json', mediaType: 'application/json', compression: 'none', partitions: data.partitions,
+    };
+    if (sink.plugin.type === 'stdout') {
+      const path = join(this.ctx.controlRoot, 'stdout.marking.json');
+      await writeFileAtomic(path, bytes.toString('utf8'), this.ctx.attemptId);
+      return {
+        ...fields, rows: 0, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'),
+        committed: { uri: pathToFileURL(path).href, rel: 'stdout.marking.json', committedAt: new Date().toISOString() },
+      };
+    }
+    const writer = await sink.sink.open({ ...target, role: 'marking' }, this.ctx);
+    return writeWholeOutput(writer, bytes, fields);
   }
 
   /** Rows are counted once per table, at the first sink that writes it. */
@@ -450,8 +533,52 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function encoderOptions(sink: PlannedSink): Record<string, unknown> {
+/** The file name a sidecar's `target` names: the data file's, else the URI itself (`stdout:`). */
+export function markingTargetName(committed: { uri: string; rel: string | null }): string {
+  if (committed.rel) return committed.rel.split('/').pop()!;
+  if (committed.uri.startsWith('file://')) return new URL(committed.uri).pathname.split('/').pop()!;
+  return committed.uri;
+}
+
+/**
+ * Where one data output of `sink` carries the credential (controls.md §5.2): inside the format
+ * (Parquet footer, Arrow schema metadata, opt-in CSV preamble), next to it (sidecar), or in the
+ * destination's own metadata (object metadata, table comment). Null when marking is off.
+ */
+export function outputPlacement(sink: PlannedSink, marking: RunMarking | null): { placement: MarkingPlacement[]; sidecar: boolean; preambleLines: number } | null {
+  if (!marking) return null;
+  const { settings } = marking;
+  const type = sink.plugin.type;
+  const placement: MarkingPlacement[] = [];
+  let sidecar = false;
+  let preambleLines = 0;
+  if (sink.format === 'parquet') placement.push('parquet_footer');
+  else if (sink.format === 'arrow') placement.push('arrow_metadata');
+  if (type === 'postgres') {
+    if (settings.postgresComment) placement.push('table_comment');
+  } else if (sink.format === 'csv' || sink.format === 'ndjson') {
+    const csv = sink.format === 'csv';
+    if (csv && settings.csv !== 'sidecar') {
+      placement.push('csv_preamble');
+      preambleLines = 2;
+    }
+    // Object stores carry the credential as object metadata instead of a sidecar object.
+    if (type !== 's3' && type !== 'gcs' && (!csv || settings.csv !== 'preamble')) {
+      placement.push('sidecar');
+      sidecar = true;
+    }
+  }
+  if ((type === 's3' || type === 'gcs') && settings.objectMetadata) placement.push('object_metadata');
+  return placement.length > 0 ? { placement, sidecar, preambleLines } : null;
+}
+
+function encoderOptions(sink: PlannedSink, marking: RunMarking | null): Record<string, unknown> {
   const o: Record<string, unknown> = {};
+  if (marking) {
+    if (sink.format === 'parquet' || sink.format === 'arrow') o.metadata = { [MARKING_KEY]: marking.json };
+    // The COPY payload of PostgreSQL is CSV too, but a preamble there would be loaded as rows.
+    else if (sink.format === 'csv' && marking.settings.csv !== 'sidecar' && sink.plugin.type !== 'postgres') o.preamble = csvPreamble(marking);
+  }
   if (typeof sink.options.delimiter === 'string') o.delimiter = sink.options.delimiter;
   if (typeof sink.options.row_group_rows === 'number') o.rowGroupRows = sink.options.row_group_rows;
   return o;

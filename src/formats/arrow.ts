@@ -22,12 +22,15 @@ class ArrowEncoder implements FormatEncoder {
   private sink: Collector | null = null;
   private writer: RecordBatchStreamWriter | null = null;
 
-  constructor(private readonly schema: TableSchema) {}
+  constructor(private readonly schema: TableSchema, private readonly metadata: Readonly<Record<string, string>> | undefined) {}
 
   async begin(): Promise<Buffer[]> {
     const A = await loadArrow();
     this.A = A;
-    this.arrow = arrowSchema(A, this.schema);
+    const base = arrowSchema(A, this.schema);
+    // Schema custom metadata (controls.md §5.2: the marking credential, key `datasynth.marking`), in key order.
+    const keys = this.metadata ? Object.keys(this.metadata).sort() : [];
+    this.arrow = keys.length > 0 ? new A.Schema(base.fields, new Map(keys.map((k) => [k, this.metadata![k]]))) : base;
     const sink = collectingQueue(A);
     this.sink = sink;
     this.writer = new A.RecordBatchStreamWriter({ autoDestroy: false });
@@ -51,7 +54,10 @@ class ArrowEncoder implements FormatEncoder {
   }
 }
 
-/** `compression`, `delimiter` and `preamble` do not apply; marking for Arrow goes to a sidecar (issue 6). */
+/**
+ * `compression`, `delimiter` and `preamble` do not apply; `metadata` (string → string) becomes the
+ * schema's custom metadata, where content marking puts `datasynth.marking`.
+ */
 export const arrowFormat: FormatPlugin = {
   name: 'arrow',
   extension: 'arrow',
@@ -61,6 +67,10 @@ export const arrowFormat: FormatPlugin = {
       throw new Error(`Arrow IPC output is written uncompressed; compression ${options.compression} does not apply`);
     }
     if (options.preamble && options.preamble.length > 0) throw new Error('Arrow IPC has no preamble');
-    return new ArrowEncoder(schema);
+    const m = options.metadata;
+    if (m !== undefined && (m === null || typeof m !== 'object' || Object.values(m).some((v) => typeof v !== 'string'))) {
+      throw new Error('Arrow metadata must be a map of strings');
+    }
+    return new ArrowEncoder(schema, m as Readonly<Record<string, string>> | undefined);
   },
 };

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/types.js';
-import type { OutputRecord } from '../engine/output.js';
+import type { OutputMarking, OutputRecord } from '../engine/output.js';
+import type { ManifestMarking } from './marking.js';
 import { toolInfo } from '../util/tool.js';
 
 export type ManifestStatus = 'complete' | 'incomplete' | 'aborted' | 'failed';
@@ -25,6 +26,7 @@ export interface ManifestOutput {
   rows: number;
   bytes: number;
   sha256: string;
+  marking?: OutputMarking;
   attempt_id: string;
   committed_at: string;
   extra?: Record<string, unknown>;
@@ -69,6 +71,8 @@ export interface Manifest {
   outputs: ManifestOutput[];
   tables: Record<string, TableSummary>;
   components: Record<string, ComponentCounters>;
+  /** controls.md §2.3 (absent in manifests written before content marking). */
+  marking?: ManifestMarking;
   warnings: Array<{ code: string; message: string; at: string }>;
 }
 
@@ -91,6 +95,7 @@ export function toManifestOutput(rec: OutputRecord, attemptId: string): Manifest
     rows: rec.rows,
     bytes: rec.bytes,
     sha256: rec.sha256,
+    ...(rec.marking ? { marking: rec.marking } : {}),
     attempt_id: attemptId,
     committed_at: rec.committed.committedAt,
     ...(rec.committed.extra ? { extra: rec.committed.extra } : {}),

@@ -80,6 +80,7 @@ export async function verifyRun(controlRoot: string, options: VerifyOptions = {}
     add('V04', 'config.snapshot', rehash === manifest.config.hash ? 'pass' : 'fail', manifest.config.hash, rehash, rehash === manifest.config.hash ? 'config hash matches snapshot' : 'config snapshot was changed after the run');
 
     for (const out of manifest.outputs) await checkOutput(root, out, options, add);
+    await checkMarking(root, manifest, add);
     await checkUnlisted(root, manifest, add);
   }
 
@@ -143,6 +144,8 @@ async function checkOutput(root: string, out: ManifestOutput, options: VerifyOpt
   if (options.quick) return;
   const { sha256, rows } = await hashAndCount(path, out);
   add('V07', target, sha256 === out.sha256 ? 'pass' : 'fail', out.sha256, sha256, sha256 === out.sha256 ? 'sha256' : 'content differs from the manifest (sha256 mismatch)');
+  // A marking sidecar holds no rows (manifest rows 0); its content is checked by V09.
+  if (out.role === 'marking') return;
   if (rows === null) add('V08', target, 'skip', out.rows, null, `row count not supported for format ${out.format}`);
   else add('V08', target, rows === out.rows ? 'pass' : 'fail', out.rows, rows, rows === out.rows ? 'rows' : 'row count differs from the manifest');
 }
@@ -236,6 +239,126 @@ export class LineCounter {
   finish(): number {
     return this.lines + (this.pending ? 1 : 0);
   }
+}
+
+/**
+ * V09 (controls.md §4): the credential is where the manifest says — sidecar (parses, same
+ * credential, names its data file), Parquet footer key, Arrow schema metadata, CSV preamble.
+ * Object metadata and table comments are remote: skipped with a message.
+ */
+async function checkMarking(root: string, manifest: Manifest, add: Add): Promise<void> {
+  const m = manifest.marking;
+  if (!m) return;
+  if (!m.enabled || !m.credential) {
+    add('V09', 'marking', 'skip', 'credential', null, `content marking disabled${m.disabled_by ? ` by ${m.disabled_by}` : ''}`);
+    return;
+  }
+  const json = canonicalJson(m.credential);
+  const sha = sha256Hex(Buffer.from(json, 'utf8'));
+  add('V09', 'marking', sha === m.credential_sha256 ? 'pass' : 'fail', m.credential_sha256, sha, sha === m.credential_sha256 ? 'credential_sha256' : 'credential differs from credential_sha256');
+  for (const out of manifest.outputs) {
+    if (out.role !== 'data' || !out.marking) continue;
+    const target = out.rel ?? out.uri;
+    for (const placement of out.marking.placement) {
+      if (placement === 'object_metadata' || placement === 'table_comment') {
+        add('V09', target, 'skip', placement, null, `${placement.replace('_', ' ')} is remote and not checked by this version`);
+        continue;
+      }
+      if (placement === 'sidecar') {
+        add('V09', target, ...(await checkSidecar(root, manifest, out, json)));
+        continue;
+      }
+      if (!out.uri.startsWith('file://')) {
+        add('V09', target, 'skip', placement, null, `${placement.replace('_', ' ')} of a non-file output (${out.uri}) is not checked by this version`);
+        continue;
+      }
+      const path = await locate(root, out);
+      if (!path) {
+        add('V09', target, 'fail', placement, 'missing', `output missing: cannot read its ${placement.replace('_', ' ')}`);
+        continue;
+      }
+      let found: string | null = null;
+      try {
+        if (placement === 'parquet_footer') found = await parquetMarking(path);
+        else if (placement === 'arrow_metadata') found = await arrowMarking(path);
+        else if (placement === 'csv_preamble') found = await preambleMarking(path, out.compression === 'gzip', out.marking.preamble_lines ?? 2);
+      } catch {
+        found = null;
+      }
+      add('V09', target, found === json ? 'pass' : 'fail', json, found, found === json ? `marking ${placement}` : found === null ? `no marking in the ${placement.replace('_', ' ')}` : `the ${placement.replace('_', ' ')} holds another credential`);
+    }
+  }
+}
+
+type CheckTuple = [CheckStatus, unknown, unknown, string];
+
+async function checkSidecar(root: string, manifest: Manifest, data: ManifestOutput, json: string): Promise<CheckTuple> {
+  const ref = data.marking?.sidecar;
+  const side = manifest.outputs.find((o) => o.role === 'marking' && (o.rel === ref || o.uri === ref));
+  if (!side) return ['fail', ref ?? 'sidecar', null, 'the manifest lists no sidecar output for this file'];
+  const path = await locate(root, side);
+  if (!path) return ['fail', side.rel ?? side.uri, 'missing', 'marking sidecar is missing'];
+  let parsed: { credential?: unknown; target?: unknown };
+  try {
+    parsed = JSON.parse(await fs.readFile(path, 'utf8')) as typeof parsed;
+  } catch (err) {
+    return ['fail', 'JSON sidecar', null, `marking sidecar does not parse: ${(err as Error).message}`];
+  }
+  const expectedTarget = data.rel ? data.rel.split('/').pop()! : data.uri.startsWith('file://') ? fileURLToPath(data.uri).split(sep).pop()! : data.uri;
+  let got: string | null = null;
+  try {
+    got = canonicalJson(parsed.credential);
+  } catch { /* not JSON-able */ }
+  if (got !== json) return ['fail', json, got, 'marking sidecar holds another credential'];
+  if (parsed.target !== expectedTarget) return ['fail', expectedTarget, parsed.target ?? null, 'marking sidecar names another target'];
+  return ['pass', side.rel ?? side.uri, side.rel ?? side.uri, 'marking sidecar'];
+}
+
+async function parquetMarking(path: string): Promise<string | null> {
+  const [{ openAsBlob }, { ParquetFile }] = await Promise.all([import('node:fs'), import('parquet-wasm')]);
+  const file = await ParquetFile.fromFile(await openAsBlob(path));
+  try {
+    const kv = file.metadata().fileMetadata().keyValueMetadata() as Map<string, string | undefined>;
+    return kv.get('datasynth.marking') ?? null;
+  } finally {
+    file.free();
+  }
+}
+
+async function arrowMarking(path: string): Promise<string | null> {
+  const { RecordBatchReader } = await import('apache-arrow');
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const reader of await RecordBatchReader.readAll(stream)) {
+      const value = reader.schema.metadata.get('datasynth.marking') ?? null;
+      // Drain the reader so the stream is consumed in order.
+      for await (const _ of reader) { /* batches are counted by V08 */ }
+      return value;
+    }
+    return null;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The credential of a CSV `#` preamble: its last line's `# datasynth.marking=<json>`. */
+async function preambleMarking(path: string, gzip: boolean, lines: number): Promise<string | null> {
+  const raw = createReadStream(path, { highWaterMark: 64 * 1024 });
+  const content = gzip ? raw.pipe(createGunzip()) : raw;
+  let text = '';
+  try {
+    for await (const chunk of content) {
+      text += (chunk as Buffer).toString('latin1');
+      if (text.split('\n').length > lines) break;
+    }
+  } finally {
+    raw.destroy();
+  }
+  const head = text.split('\n').slice(0, lines);
+  if (head.length < lines || !head.every((l) => l.startsWith('# '))) return null;
+  const prefix = '# datasynth.marking=';
+  const last = head[lines - 1];
+  return last.startsWith(prefix) ? last.slice(prefix.length) : null;
 }
 
 /** V12: files in layout folders the manifest does not list (warn; --strict fails). */

@@ -77,8 +77,10 @@ describe('sink option tables', () => {
     const out = tmp();
     const r = await runCli(['run', 'test/fixtures/small.yaml', '--out', out, '-q', '--set', 'sinks.out.tables=[journal_entry_lines]']);
     expect(r.code).toBe(0);
-    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { outputs: Array<{ table: string }> };
-    expect(m.outputs.map((o) => o.table)).toEqual(['journal_entry_lines']);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { outputs: Array<{ table: string; role: string }> };
+    expect(m.outputs.filter((o) => o.role === 'data').map((o) => o.table)).toEqual(['journal_entry_lines']);
+    // Its content-marking sidecar belongs to the same table.
+    expect(m.outputs.filter((o) => o.role === 'marking').map((o) => o.table)).toEqual(['journal_entry_lines']);
     const bad = await runCli(['run', 'test/fixtures/small.yaml', '--out', tmp(), '-q', '--set', 'sinks.out.tables=[journal_entry_linez]']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/sinks\.out\.tables: table 'journal_entry_linez'.*did you mean 'journal_entry_lines'/);

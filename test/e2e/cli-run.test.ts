@@ -18,7 +18,7 @@ interface ManifestLike {
   run_id: string;
   started_at: string;
   config: { hash: string };
-  outputs: Array<{ id: string; table: string; rel: string; rows: number; bytes: number; sha256: string }>;
+  outputs: Array<{ id: string; table: string; role: 'data' | 'marking'; rel: string; rows: number; bytes: number; sha256: string }>;
   tables: Record<string, { rows: number }>;
 }
 function manifestOf(dir: string): ManifestLike {
@@ -51,7 +51,8 @@ describe('README command 1: npx datasynth-pipe run pipelines/demo.yaml', () => {
   it('records each output with the SHA-256, size and row count of the bytes on disk', () => {
     const m = manifestOf(out);
     expect(m.outputs.length).toBeGreaterThanOrEqual(7);
-    for (const o of m.outputs) {
+    // Content-marking sidecars (role marking) are checked in test/e2e/marking-run.test.ts.
+    for (const o of m.outputs.filter((x) => x.role === 'data')) {
       const path = join(out, o.rel);
       expect(sha256File(path)).toBe(o.sha256);
       expect(statSync(path).size).toBe(o.bytes);
@@ -108,7 +109,7 @@ describe('determinism', () => {
     const r = await runCli(['run', SMALL, '--out', parts, '-q', '--set', 'sinks.out.layout=partitioned', '--set', 'sinks.out.compression=gzip']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const files = readdirSync(join(parts, 'journal_entry_lines')).sort();
+    const files = readdirSync(join(parts, 'journal_entry_lines')).filter((f) => !f.endsWith('.marking.json')).sort();
     expect(files[0]).toMatch(/^part-00000-of-00006\.csv\.gz$/);
     expect(files).toHaveLength(6);
     const header = readFileSync(join(single, 'journal_entry_lines.csv'), 'utf8').split('\n')[0];

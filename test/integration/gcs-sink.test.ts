@@ -103,6 +103,19 @@ describe('gcs sink: CLI round trip', () => {
     }
   });
 
+  it('marks every object in its custom metadata (controls.md §5.2), as the SDK reads it back', async () => {
+    const m = JSON.parse(readFileSync(join(run.out, 'manifest.json'), 'utf8')) as { marking: { credential: unknown; placements: string[] }; outputs: Array<{ uri: string; marking?: unknown }> };
+    expect(m.marking.placements).toEqual(['object_metadata']);
+    const storage = new Storage({ apiEndpoint: fake.endpoint, projectId: 'it' });
+    for (const o of m.outputs) {
+      expect(o.marking).toEqual({ placement: ['object_metadata'] });
+      const expected = { synthetic: 'true', 'digital-source-type': 'http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia', 'datasynth-marking': JSON.stringify(m.marking.credential) };
+      expect(fake.getObject(BUCKET, keyOf(o.uri))!.metadata).toEqual(expected);
+      const [meta] = await storage.bucket(BUCKET).file(keyOf(o.uri)).getMetadata();
+      expect(meta.metadata).toEqual(expected);
+    }
+  });
+
   it('downloads through the SDK (validated) hash to the manifest', async () => {
     const storage = new Storage({ apiEndpoint: fake.endpoint, projectId: 'it' });
     for (const o of run.manifest.outputs) {

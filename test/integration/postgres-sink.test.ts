@@ -117,6 +117,15 @@ describePg('postgres sink: round trip through the engine', () => {
     expect(Number.isInteger(extra.txid) && extra.txid > 0).toBe(true);
   });
 
+  it('marks the table with COMMENT ON TABLE holding the run credential (controls.md §5.2)', async () => {
+    const m = first.result.manifest;
+    const pgOut = m.outputs.find((o) => o.sink === 'pg')!;
+    expect(pgOut.marking).toEqual({ placement: ['table_comment'] });
+    const [{ d }] = await q<{ d: string }>("SELECT obj_description('rt.journal_entry_lines'::regclass, 'pg_class') AS d");
+    expect(JSON.parse(d)).toEqual(m.marking!.credential);
+    expect(d).toBe(JSON.stringify(m.marking!.credential));
+  });
+
   it('derives the DDL from the table schema (NUMERIC(18,2), DATE, TIMESTAMP, BOOLEAN, TEXT, NOT NULL) and tags rows with the run', async () => {
     const cols = await q<{ column_name: string; t: string; is_nullable: string }>(
       `SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS t, CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS is_nullable
@@ -189,6 +198,9 @@ describePg('postgres sink: replace', () => {
     expect(await count('rep.journal_entry_lines')).toBe(rows.length);
     expect(await count('rep.journal_entry_lines', `_dsp_run_id = '${b.result.manifest.run_id}'`)).toBe(rows.length);
     expect(await count('pg_tables', "schemaname = 'rep' AND tablename LIKE '%\\_\\_dsp\\_%'")).toBe(0);
+    // The swap transaction sets the marking comment on the target.
+    const [{ d }] = await q<{ d: string }>("SELECT obj_description('rep.journal_entry_lines'::regclass, 'pg_class') AS d");
+    expect(JSON.parse(d)).toEqual(b.result.manifest.marking!.credential);
   });
 
   it('keeps the old rows visible until finalizeRun, then swaps in one transaction; a failed swap changes nothing', async () => {

@@ -90,6 +90,20 @@ suite('s3 sink against s3rver', () => {
       expect(result.manifest.tables.journal_entry_lines.rows).toBe(outputs.find((o) => o.table === 'journal_entry_lines')!.rows);
     });
 
+    it('marks every object in its metadata (controls.md §5.2): synthetic, digital-source-type, datasynth-marking', async () => {
+      const m = result.manifest;
+      const json = JSON.stringify(m.marking!.credential);
+      expect(m.marking!.placements).toEqual(['object_metadata']);
+      for (const o of m.outputs) {
+        expect(o.role).toBe('data');
+        expect(o.marking).toEqual({ placement: ['object_metadata'] });
+        const head = await c.s3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `rt/csv/${o.table}.csv` }));
+        expect(head.Metadata?.synthetic).toBe('true');
+        expect(head.Metadata?.['digital-source-type']).toBe('http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia');
+        expect(head.Metadata?.['datasynth-marking']).toBe(json);
+      }
+    });
+
     it('uploads an object larger than part_size in 5 MiB parts (multipart) and smaller ones by one PUT', () => {
       const lines = result.manifest.outputs.find((o) => o.table === 'journal_entry_lines')!;
       expect(lines.bytes).toBeGreaterThan(10 * 1024 * 1024);
