@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import * as registry from '../engine/registry.js';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { ConfigError, type ConfigIssue, type SourceLocation } from '../errors.js';
 import { COMPONENT_KINDS, checkComponents, componentEntries, normalizeInputs } from './components.js';
 import { checkDag } from './dag.js';
 import { canonicalHash, sha256Hex } from './hash.js';
@@ -18,7 +18,7 @@ import { IssueCollector } from './issues.js';
 import { toJsonValue } from './json-values.js';
 import { KEYWORD_FILE, MAX_SEED } from './known-values.js';
 import { applyOverrides, parseOverrides } from './overrides.js';
-import { formatPath, getAt, type PathSegment } from './paths.js';
+import { formatPath, getAt, type KeyPath, type PathSegment } from './paths.js';
 import { PositionIndex } from './positions.js';
 import { configSchema } from './schema.js';
 import { checkSemantics } from './semantic.js';
@@ -87,7 +87,7 @@ export function loadConfigText(text: string, opts: LoadOptions & { file?: string
 export function loadConfigObject(obj: unknown, opts: LoadOptions = {}): LoadedConfig {
   const issues = new IssueCollector(PositionIndex.empty(), undefined);
   const data = toJsonValue(obj, issues);
-  return finish(data, issues, [], opts);
+  return finish(data, issues, [], opts, () => undefined);
 }
 
 function loadParsed(text: string, source: { path: string; sha256: string }, opts: LoadOptions, file: string | undefined = source.path): LoadedConfig {
@@ -115,7 +115,11 @@ function loadParsed(text: string, source: { path: string; sha256: string }, opts
     issues.add([], 'the config is empty', { hint: 'Start from `datasynth-pipe init` or pipelines/demo.yaml.' });
     throw new ConfigError(issues.issues());
   }
-  return finish(toJsonValue(js, issues), issues, [source], opts);
+  const locate = (path: KeyPath): SourceLocation | undefined => {
+    const at = positions.key(path) ?? positions.nearest(path);
+    return at ? { ...(file !== undefined ? { file } : {}), line: at.line, col: at.col } : undefined;
+  };
+  return finish(toJsonValue(js, issues), issues, [source], opts, locate);
 }
 
 /** The key written at `offset` (quoted or plain), for duplicate-key messages. */
@@ -149,7 +153,7 @@ function yamlIssues(errors: readonly YAMLError[], text: string, lc: LineCounter,
   return out;
 }
 
-function finish(data: unknown, issues: IssueCollector, source: LoadedConfig['source'], opts: LoadOptions): LoadedConfig {
+function finish(data: unknown, issues: IssueCollector, source: LoadedConfig['source'], opts: LoadOptions, locate: LoadedConfig['locate']): LoadedConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     issues.add([], `the config must be a mapping of keys (version, period, companies, sources, …), got ${Array.isArray(data) ? 'a list' : 'a single value'}`);
     throw new ConfigError(issues.issues());
@@ -182,6 +186,7 @@ function finish(data: unknown, issues: IssueCollector, source: LoadedConfig['sou
     overrides: [...overrides],
     seed,
     seedDefaulted,
+    locate,
     ...(opts.noMarking ? { markingDisabledByCli: true } : {}),
   };
 }

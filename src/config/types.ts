@@ -73,6 +73,11 @@ export interface LoadedConfig {
   seedDefaulted: boolean;
   /** True when `--no-marking` turned marking off (applied as `--set marking.enabled=false`, so it is hashed). */
   markingDisabledByCli?: boolean;
+  /**
+   * Where a key path is written in the config file (the key's position, else the nearest
+   * ancestor's), for errors found after loading (the planner). Undefined for config objects.
+   */
+  locate?: (path: ReadonlyArray<string | number>) => { file?: string; line?: number; col?: number } | undefined;
 }
 
 /** What the config layer needs to know about a registered plugin. */

@@ -130,6 +130,8 @@ export function buildPlan(loaded: LoadedConfig, settings: SinkSettings): Plan {
     return t.inputs.flatMap((i) => upstreamSources(i, seen));
   };
 
+  /** Problems found while planning sinks, reported together like the loader's (exit 1). */
+  const planIssues: ConfigIssue[] = [];
   let sinkConfigs = Object.entries(config.sinks ?? {});
   const isDefault = sinkConfigs.length === 0;
   if (isDefault) {
@@ -162,12 +164,13 @@ export function buildPlan(loaded: LoadedConfig, settings: SinkSettings): Plan {
       const issues: ConfigIssue[] = wanted.filter((t) => !sinkTableSchemas.has(t)).map((t) => ({
         path: `sinks.${id}.tables`,
         message: `table '${t}' is not emitted by the inputs of this sink (${tableNames.join(', ')})${didYouMeanSuffix(t, tableNames)}`,
+        ...loaded.locate?.(['sinks', id, 'tables', wanted.indexOf(t)]),
       }));
-      if (issues.length > 0) throw new ConfigError(issues);
+      planIssues.push(...issues);
       tableNames = tableNames.filter((t) => wanted.includes(t));
     }
     if (plugin.singleTable && tableNames.length !== 1) {
-      throw new ConfigError([{ path: `sinks.${id}`, message: `a ${plugin.type} sink writes exactly one table, but its inputs emit ${tableNames.length} (${tableNames.join(', ')}); choose one with tables: [${tableNames[0] ?? 'name'}]` }]);
+      planIssues.push({ path: `sinks.${id}`, message: `a ${plugin.type} sink writes exactly one table, but its inputs emit ${tableNames.length} (${tableNames.join(', ')}); choose one with tables: [${tableNames[0] ?? 'name'}]`, ...loaded.locate?.(['sinks', id]) });
     }
     const sinkTables: SinkTable[] = tableNames.map((name) => {
       let offset = 0;
@@ -181,10 +184,19 @@ export function buildPlan(loaded: LoadedConfig, settings: SinkSettings): Plan {
       }
       return { schema: sinkTableSchemas.get(name)!, producers, partitionCount: offset, plannedRows };
     });
-    const sink = plugin.create(id, options, settings);
+    let sink: Sink;
+    try {
+      sink = plugin.create(id, options, settings);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // Option checks a sink makes itself: keep collecting, add the YAML position of each key.
+      planIssues.push(...err.issues.map((i) => (i.line ? i : { ...i, ...loaded.locate?.(i.path.split('.')) })));
+      sink = { id, type: plugin.type, check: async () => undefined, open: async () => { throw err; } };
+    }
     return { id, plugin, options, inputs, format, layout, compression, tables: sinkTables, sink, sourceIds: new Set(srcIds), isDefault };
   });
 
+  if (planIssues.length > 0) throw new ConfigError(planIssues);
   return { loaded, context, sources, transforms, sinks, tables };
 }
 

@@ -87,6 +87,24 @@ describe('sink option tables', () => {
   });
 });
 
+describe('planner errors', () => {
+  it('are reported together, with file:line:col, exit 1', async () => {
+    const dir = tmp();
+    const file = join(dir, 'plan.yaml');
+    writeFileSync(file, [
+      'version: 1', 'seed: 1', 'period: { start: 2025-01-01, months: 1 }', 'companies:',
+      '  - { code: "1000", name: A, currency: USD, country: US, volume: 100 }',
+      'sources:', '  gl: { type: journal_entries }', 'sinks:', '  out:', '    type: file', '    inputs: [gl]',
+      '    tables: [journal_entry_lines, je_aprovals]', '  pipe: { type: stdout, inputs: [gl] }', '',
+    ].join('\n'));
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/2 problems/);
+    expect(r.stderr).toMatch(/sinks\.out\.tables: table 'je_aprovals'.*did you mean 'je_approvals'\? \(.*plan\.yaml:12:35\)/);
+    expect(r.stderr).toMatch(/sinks\.pipe: a stdout sink writes exactly one table.*plan\.yaml:13:3\)/);
+  });
+});
+
 describe('commands', () => {
   it('--help lists the commands with examples; each command has its own help', async () => {
     const r = await runCli(['--help']);
