@@ -46,6 +46,9 @@ Options:
                            (always on stderr; ndjson = one JSON event per line for orchestrators)
   --progress-interval MS   interval of ndjson 'progress' events (default 1000)
   --run-id UUID            use this run id in the manifest (default: a random UUID)
+  --audit-log PATH         also append the run log to PATH, a host log whose hash chain spans runs
+                           (env DSP_AUDIT_LOG; one writer at a time via PATH.lock). Every run writes
+                           its own chained log to <out>/_runlog/<start>-<attempt>.jsonl regardless
   -q, --quiet              no summary; progress 'auto' becomes 'none'
   -h, --help               this help
 
@@ -76,7 +79,9 @@ Example:
 
 Checks a finished run against its manifest: V01 manifest readable, V02 _SUCCESS matches it, V03 status
 complete, V04 config hash matches the snapshot, V05 output exists, V06 size, V07 SHA-256, V08 row count,
-V12 files the manifest does not list (warning).
+V12 files the manifest does not list (warning), V14 run log chain (_runlog/*.jsonl: every line parses,
+seq contiguous, prev_hash links, hashes recompute, and the chain reaches the manifest's run_log anchor;
+a changed, deleted or moved line is reported with its line number).
 
 Options:
   --quick               existence and size only (no re-hashing)
@@ -84,11 +89,13 @@ Options:
   --allow-incomplete    accept a run without _SUCCESS / not complete (reported as warnings)
   --format text|json    report format on stdout (default text)
   --report PATH         also write the JSON report to PATH
+  --audit-log PATH      check only the hash chain of a host audit log (no output directory)
   -q, --quiet           no text report
 Exit codes: 0 all checks passed · 3 a check failed · 1 manifest unusable or bad arguments
 
-Example:
+Examples:
   datasynth-pipe verify ./out --format json --report verify.json
+  datasynth-pipe verify --audit-log /var/log/datasynth/audit.jsonl
 `,
   init: `Usage: datasynth-pipe init [path] [options]
 

@@ -13,6 +13,7 @@ import { runPipeline, resolveControlRoot, markingDisabledMessage } from '../engi
 import { markingSettings } from '../provenance/marking.js';
 import { DspError, ExitCode, UsageError, ConfigError } from '../errors.js';
 import { verifyRun, verifyExitCode, formatReportText } from '../provenance/verify.js';
+import { recordForcedExit, verifyRunLog } from '../provenance/runlog.js';
 import { createProgressReporter, resolveProgressMode, type ProgressMode } from './progress.js';
 import { HELP, COMMAND_HELP } from './help.js';
 import { STARTER_PIPELINE } from './starter.js';
@@ -98,6 +99,7 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
     progress: { type: 'string' },
     'progress-interval': { type: 'string' },
     'run-id': { type: 'string' },
+    'audit-log': { type: 'string' },
   }, 'run');
   if (values.help) return helpFor('run', io);
   const file = onePositional(positionals, 'run', 'pipeline file');
@@ -120,7 +122,12 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     signals++;
-    if (signals > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+    if (signals > 1) {
+      const code = sig === 'SIGINT' ? 130 : 143;
+      // process.exit skips every finally: the run log gets its record synchronously (controls.md §9).
+      recordForcedExit(sig, code);
+      process.exit(code);
+    }
     io.err(`datasynth-pipe: ${sig} received; stopping at the next batch (send again to exit at once)\n`);
     controller.abort({ code: `DSP_SIGNAL_${sig}`, message: `stopped by ${sig}` });
   };
@@ -135,6 +142,7 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
       signal: controller.signal,
       onEvent: (e) => reporter.onEvent(e),
       progressIntervalMs: interval,
+      auditLog: values['audit-log'] ?? (process.env.DSP_AUDIT_LOG || null),
     });
     reporter.close();
     if (result.error) {
@@ -174,8 +182,17 @@ async function cmdVerify(args: string[], io: Out): Promise<number> {
     'allow-incomplete': { type: 'boolean' },
     format: { type: 'string' },
     report: { type: 'string' },
+    'audit-log': { type: 'string' },
   }, 'verify');
   if (values.help) return helpFor('verify', io);
+  if (values['audit-log'] !== undefined) {
+    // A host audit log has no manifest: only its chain is checked (controls.md §9).
+    if (positionals.length > 0) throw new UsageError(`'verify --audit-log PATH' takes no output directory`);
+    const v = await verifyRunLog(values['audit-log']);
+    if (values.format === 'json') io.out(JSON.stringify({ path: v.path, ok: v.ok, records: v.records, line: v.line, message: v.message, last_hash: v.hashes.at(-1) ?? null }, null, 2) + '\n');
+    else if (!values.quiet) io.out(`[${v.ok ? 'PASS' : 'FAIL'}] V14 ${v.path}${v.line ? `:${v.line}` : ''} ${v.ok ? 'run log chain' : 'run log chain broken at'} ${v.message}\n`);
+    return v.ok ? ExitCode.Success : ExitCode.OutputFailure;
+  }
   const dir = onePositional(positionals, 'verify', 'output directory');
   if (values.format && !['text', 'json'].includes(values.format)) throw new UsageError(`--format must be text or json`);
   const options = { quick: !!values.quick, strict: !!values.strict, allowIncomplete: !!values['allow-incomplete'] };

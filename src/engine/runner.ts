@@ -10,7 +10,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { randomUUID, createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { LoadedConfig } from '../config/types.js';
@@ -32,6 +32,7 @@ import {
   credentialSha256, csvPreamble, markingSettings, MARKING_KEY, runMarking, sidecarText,
   type ManifestMarking, type MarkingPlacement, type MarkingSettings, type RunMarking,
 } from '../provenance/marking.js';
+import { AttemptRecorder, RunLog } from '../provenance/runlog.js';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -47,6 +48,8 @@ export interface RunOptions {
   onEvent?: RunEventListener;
   /** Interval of `progress` events in ms (default 1000; 0 = every batch). */
   progressIntervalMs?: number;
+  /** `--audit-log PATH`: also append the run log to this host log, whose chain spans runs (controls.md §9). */
+  auditLog?: string | null;
 }
 
 export interface RunResult {
@@ -84,59 +87,80 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const state = new RunState(plan, runId, attemptId, startedAt, markingSettings(options.loaded), marking);
 
   await prepareControlRoot(controlRoot, ifExists);
-  await writeFileAtomic(shardPath, controlJson(state.manifest('incomplete', null, 'shard')), attemptId);
-
-  const planned = plannedRowsByTable(plan);
-  emit({
-    type: 'start', runId, plannedRows: [...planned.values()].reduce((a, b) => a + b, 0),
-    plannedRowsByTable: Object.fromEntries(planned), partitions: plan.sources.reduce((a, s) => a + s.partitions.length, 0),
-    configHash: options.loaded.hash, seed: options.loaded.seed.toString(),
-  });
-
-  const executor = new Executor(plan, ctx, state, emit, options.progressIntervalMs ?? 1000);
-  let error: DspError | null = null;
+  // controls.md §9: the attempt's run log, hash-chained; closed (datasync, audit lock released) in `finally`.
+  const runLog = await RunLog.open({ controlRoot, runId, attemptId, startedAt, auditLog: options.auditLog });
+  const log = new AttemptRecorder(runLog);
+  state.runLog = runLog;
+  const onStop = (): void => log.stopRequested(options.signal?.reason);
   try {
-    await executor.run();
-    // Run-level publish (e.g. PostgreSQL replace) once every output committed (controls.md §2.1).
-    for (const s of plan.sinks) await s.sink.finalizeRun?.(ctx);
-  } catch (err) {
-    error = toDspError(err, abort.signal);
-    await executor.abortAll(err);
-  } finally {
-    options.signal?.removeEventListener('abort', onOuterAbort);
-  }
+    log.start({ tool: toolInfo().version, node: process.version, host: hostname(), pid: process.pid, control_root: pathToFileURL(controlRoot).href });
+    log.config(options.loaded, markingSettings(options.loaded).disabledBy);
+    if (options.signal?.aborted) onStop();
+    else options.signal?.addEventListener('abort', onStop, { once: true });
+    // Each manifest is anchored to the records before its own manifest.write record (controls.md §2.3).
+    const writeManifest = async (path: string, text: string, status: ManifestStatus): Promise<void> => {
+      await writeFileAtomic(path, text, attemptId);
+      log.manifestWrite(relative(controlRoot, path).split(sep).join('/'), createHash('sha256').update(text).digest('hex'), status);
+    };
+    await writeManifest(shardPath, controlJson(state.manifest('incomplete', null, 'shard')), 'incomplete');
 
-  let status: ManifestStatus = error ? (error.exitCode === ExitCode.Stopped ? 'aborted' : 'failed') : 'complete';
-  let reason: StatusReason | null = error ? { code: error.code, message: error.message, at: new Date().toISOString() } : null;
-  let manifest = state.manifest(status, reason, 'shard');
-  await writeFileAtomic(shardPath, controlJson(manifest), attemptId);
-  // An unsharded run is shard 0/1 committed in-process (controls.md §0).
-  const shardSha = await sha256File(shardPath);
-  manifest = state.manifest(status, reason, 'run', shardSha);
-  let manifestText = controlJson(manifest);
-  await writeFileAtomic(manifestPath, manifestText, attemptId);
-  if (status === 'complete') {
-    const manifestSha = createHash('sha256').update(manifestText).digest('hex');
-    const success = successMarker(runId, manifestSha, new Date().toISOString());
+    const planned = plannedRowsByTable(plan);
+    emit({
+      type: 'start', runId, plannedRows: [...planned.values()].reduce((a, b) => a + b, 0),
+      plannedRowsByTable: Object.fromEntries(planned), partitions: plan.sources.reduce((a, s) => a + s.partitions.length, 0),
+      configHash: options.loaded.hash, seed: options.loaded.seed.toString(),
+    });
+
+    const executor = new Executor(plan, ctx, state, emit, options.progressIntervalMs ?? 1000, log);
+    let error: DspError | null = null;
     try {
-      // Sinks that keep markers next to their data publish them first; the local _SUCCESS is last.
-      for (const s of plan.sinks) await s.sink.publishRun?.({ manifest: Buffer.from(manifestText), success: Buffer.from(success) }, ctx);
-      await createExclusive(join(controlRoot, '_SUCCESS'), success, attemptId);
+      await executor.run();
+      // Run-level publish (e.g. PostgreSQL replace) once every output committed (controls.md §2.1).
+      for (const s of plan.sinks) await s.sink.finalizeRun?.(ctx);
     } catch (err) {
-      error = err instanceof DspError ? err : new OutputError('DSP_PUBLISH_FAILED', `could not publish the run's markers: ${(err as Error).message}`);
-      status = 'failed';
-      reason = { code: error.code, message: error.message, at: new Date().toISOString() };
-      manifest = state.manifest(status, reason, 'run', shardSha);
-      manifestText = controlJson(manifest);
-      await writeFileAtomic(manifestPath, manifestText, attemptId);
+      error = toDspError(err, abort.signal);
+      await executor.abortAll(err, error.code);
+      runLog.sync();
+    } finally {
+      options.signal?.removeEventListener('abort', onOuterAbort);
     }
+
+    let status: ManifestStatus = error ? (error.exitCode === ExitCode.Stopped ? 'aborted' : 'failed') : 'complete';
+    let reason: StatusReason | null = error ? { code: error.code, message: error.message, at: new Date().toISOString() } : null;
+    let manifest = state.manifest(status, reason, 'shard');
+    await writeManifest(shardPath, controlJson(manifest), status);
+    // An unsharded run is shard 0/1 committed in-process (controls.md §0).
+    const shardSha = await sha256File(shardPath);
+    manifest = state.manifest(status, reason, 'run', shardSha);
+    let manifestText = controlJson(manifest);
+    await writeManifest(manifestPath, manifestText, status);
+    if (status === 'complete') {
+      const manifestSha = createHash('sha256').update(manifestText).digest('hex');
+      const success = successMarker(runId, manifestSha, new Date().toISOString());
+      try {
+        // Sinks that keep markers next to their data publish them first; the local _SUCCESS is last.
+        for (const s of plan.sinks) await s.sink.publishRun?.({ manifest: Buffer.from(manifestText), success: Buffer.from(success) }, ctx);
+        await createExclusive(join(controlRoot, '_SUCCESS'), success, attemptId);
+      } catch (err) {
+        error = err instanceof DspError ? err : new OutputError('DSP_PUBLISH_FAILED', `could not publish the run's markers: ${(err as Error).message}`);
+        status = 'failed';
+        reason = { code: error.code, message: error.message, at: new Date().toISOString() };
+        manifest = state.manifest(status, reason, 'run', shardSha);
+        manifestText = controlJson(manifest);
+        await writeManifest(manifestPath, manifestText, status);
+      }
+    }
+    const exitCode = error ? error.exitCode : ExitCode.Success;
+    log.end(status, exitCode, error?.code ?? null);
+    emit({
+      type: 'end', status, exitCode, durationMs: Date.now() - startedAt.getTime(),
+      manifestUri: pathToFileURL(manifestPath).href, rows: state.totalRows, bytes: state.totalBytes,
+    });
+    return { status, exitCode, manifest, manifestPath, controlRoot, error };
+  } finally {
+    options.signal?.removeEventListener('abort', onStop);
+    runLog.close();
   }
-  const exitCode = error ? error.exitCode : ExitCode.Success;
-  emit({
-    type: 'end', status, exitCode, durationMs: Date.now() - startedAt.getTime(),
-    manifestUri: pathToFileURL(manifestPath).href, rows: state.totalRows, bytes: state.totalBytes,
-  });
-  return { status, exitCode, manifest, manifestPath, controlRoot, error };
 }
 
 function controlIfExists(plan: Plan): 'fail' | 'overwrite' | 'resume' {
@@ -205,6 +229,8 @@ class RunState {
   readonly tableSinks = new Map<string, Set<string>>();
   totalRows = 0;
   totalBytes = 0;
+  /** Anchors the manifest to the run log (controls.md §2.3 `run_log`); set once the log is open. */
+  runLog: RunLog | null = null;
 
   constructor(
     readonly plan: Plan,
@@ -268,6 +294,7 @@ class RunState {
       tables,
       components: this.components,
       marking: this.markingSection(),
+      ...(this.runLog ? { run_log: this.runLog.anchors() } : {}),
       warnings: this.warnings(),
     };
   }
@@ -319,6 +346,7 @@ class Executor {
     private readonly state: RunState,
     private readonly emit: (e: RunEvent) => void,
     private readonly tickMs: number,
+    private readonly log: AttemptRecorder,
   ) {
     for (const s of plan.sinks) for (const i of s.inputs) push(this.sinksByInput, i, s);
     for (const t of plan.transforms) for (const i of t.inputs) push(this.transformsByInput, i, t.id);
@@ -451,6 +479,7 @@ class Executor {
     const writer = await sink.sink.open(target, this.ctx);
     const channel = new OutputChannel(sink.id, target, format, writer, encoderOptions(sink, this.ctx.marking ?? null));
     this.channels.set(key, channel);
+    this.log.outputOpen(channel.id, { sink: sink.id, table: target.table, partitions: target.partitions.length });
     await channel.begin();
   }
 
@@ -459,6 +488,8 @@ class Executor {
     if (!channel) return;
     const committed: OutputRecord = await channel.finish();
     this.channels.delete(key);
+    // Logged when it happened: the data output is committed before its sidecar is written.
+    this.log.outputCommit(committed.committed.uri, committed.id, committed.sha256, committed.rows, committed.bytes);
     const sink = this.plan.sinks.find((s) => s.id === committed.sink)!;
     const placement = outputPlacement(sink, this.ctx.marking ?? null);
     let record = committed;
@@ -468,6 +499,7 @@ class Executor {
         // Written after its data output committed (controls.md §5.2), as a second output of the same sink.
         const side = await this.writeSidecar(sink, channel.target, committed);
         marking.sidecar = side.committed.rel ?? side.committed.uri;
+        this.log.outputCommit(side.committed.uri, side.id, side.sha256, side.rows, side.bytes);
         this.state.outputs.push(toManifestOutput(side, this.ctx.attemptId));
         const sc = this.state.components[side.sink];
         sc.sent_bytes += side.bytes;
@@ -493,6 +525,17 @@ class Executor {
    */
   private async writeSidecar(sink: PlannedSink, target: OutputTarget, data: OutputRecord): Promise<OutputRecord> {
     const marking = this.ctx.marking!;
+    const id = `${data.id}/marking`;
+    this.log.outputOpen(id, { sink: data.sink, table: data.table, role: 'marking' });
+    try {
+      return await this.writeSidecarBytes(sink, target, data, marking);
+    } catch (err) {
+      this.log.outputAbort(id, toDspError(err, this.ctx.signal).code);
+      throw err;
+    }
+  }
+
+  private async writeSidecarBytes(sink: PlannedSink, target: OutputTarget, data: OutputRecord, marking: RunMarking): Promise<OutputRecord> {
     const bytes = Buffer.from(sidecarText(marking.credential, markingTargetName(data.committed)), 'utf8');
     const fields = {
       id: `${data.id}/marking`, sink: data.sink, table: data.table, role: 'marking' as const,
@@ -516,9 +559,10 @@ class Executor {
     return first?.id === record.sink;
   }
 
-  async abortAll(reason: unknown): Promise<void> {
+  async abortAll(reason: unknown, code: string): Promise<void> {
     const all = [...this.channels.values()];
     this.channels.clear();
+    for (const ch of all) this.log.outputAbort(ch.id, code);
     await Promise.all(all.map((ch) => ch.abort(reason)));
   }
 }

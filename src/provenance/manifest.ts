@@ -73,6 +73,12 @@ export interface Manifest {
   components: Record<string, ComponentCounters>;
   /** controls.md §2.3 (absent in manifests written before content marking). */
   marking?: ManifestMarking;
+  /**
+   * controls.md §2.3: one entry per run-log file; `records` / `last_hash` are the chain as of just
+   * before this manifest's own `manifest.write` record (which, and `run.end`, follow it). Absent in
+   * manifests written before the run log.
+   */
+  run_log?: Array<{ uri: string; records: number; last_hash: string }>;
   warnings: Array<{ code: string; message: string; at: string }>;
 }
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { canonicalJson, sha256Hex } from '../config/hash.js';
 import { toolInfo } from '../util/tool.js';
 import type { Manifest, ManifestOutput } from './manifest.js';
+import { RUNLOG_DIR, verifyRunLog } from './runlog.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -81,6 +82,7 @@ export async function verifyRun(controlRoot: string, options: VerifyOptions = {}
 
     for (const out of manifest.outputs) await checkOutput(root, out, options, add);
     await checkMarking(root, manifest, add);
+    await checkRunLog(root, manifest, add);
     await checkUnlisted(root, manifest, add);
   }
 
@@ -359,6 +361,41 @@ async function preambleMarking(path: string, gzip: boolean, lines: number): Prom
   const prefix = '# datasynth.marking=';
   const last = head[lines - 1];
   return last.startsWith(prefix) ? last.slice(prefix.length) : null;
+}
+
+/**
+ * V14 "run log chain": controls.md §4 lists no id for it (§9 says verify recomputes the chain).
+ * Per manifest `run_log` entry: the file exists (under `_runlog/` of the control root first, so
+ * moved folders verify), every line parses, seq is contiguous, each prev_hash is the previous hash,
+ * each hash recomputes, and the chain reaches the manifest's anchor (records, last_hash).
+ */
+async function checkRunLog(root: string, manifest: Manifest, add: Add): Promise<void> {
+  for (const entry of manifest.run_log ?? []) {
+    const name = entry.uri.split('/').pop() ?? entry.uri;
+    const target = `${RUNLOG_DIR}/${name}`;
+    const candidates = [join(root, RUNLOG_DIR, name)];
+    if (entry.uri.startsWith('file://')) candidates.push(fileURLToPath(entry.uri));
+    let path: string | null = null;
+    for (const c of candidates) {
+      if (await fs.access(c).then(() => true, () => false)) { path = c; break; }
+    }
+    if (!path) {
+      add('V14', target, 'fail', 'exists', 'missing', 'run log file is missing');
+      continue;
+    }
+    const v = await verifyRunLog(path);
+    if (!v.ok) {
+      add('V14', v.line ? `${target}:${v.line}` : target, 'fail', 'intact chain', v.line ? `line ${v.line}` : null, `run log chain broken at ${v.message}`);
+      continue;
+    }
+    const at = entry.records > 0 ? v.hashes[entry.records - 1] : undefined;
+    if (v.records < entry.records || (entry.records > 0 && at !== entry.last_hash)) {
+      add('V14', target, 'fail', { records: entry.records, last_hash: entry.last_hash }, { records: v.records, hash_at_anchor: at ?? null },
+        v.records < entry.records ? `run log has ${v.records} records, the manifest anchors ${entry.records} (lines were removed)` : `record ${entry.records} (line ${entry.records}) differs from the manifest's last_hash (the log was rewritten)`);
+      continue;
+    }
+    add('V14', target, 'pass', entry.last_hash, at ?? null, `run log chain (${v.records} records, anchored at ${entry.records})`);
+  }
 }
 
 /** V12: files in layout folders the manifest does not list (warn; --strict fails). */
