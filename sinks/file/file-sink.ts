@@ -16,15 +16,15 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, OutputError } from '../../src/errors.js';
+import { ConfigError, type ConfigIssue, OutputError } from '../../src/errors.js';
 import type { CommittedOutput, OptionsSchema, OutputTarget, OutputWriter, RunContext, Sink, SinkPlugin, SinkSettings } from '../../src/engine/plugins.js';
 import { formats as formatRegistry } from '../../src/engine/registry.js';
 import { builtinFormats, DEFAULT_ROW_GROUP_ROWS, withCompressionExtension } from '../../src/formats/index.js';
 import { fsyncDirectory, tempPathFor, unlinkIfExists } from './atomic.js';
 import { FileHandleWritable } from './handle-writable.js';
-import { DELIMITER_OPTION, TABLES_OPTION } from '../../src/engine/sink-options.js';
+import { COMPRESSION_OPTION, DELIMITER_OPTION, TABLES_OPTION, compressionIssue, layoutOption } from '../../src/engine/sink-options.js';
+import { endAndFinish } from '../../src/engine/streams.js';
 
 export type IfExists = 'fail' | 'overwrite' | 'resume';
 
@@ -58,15 +58,8 @@ export const fileSinkOptionsSchema: OptionsSchema = {
       description: 'Output directory. Relative paths resolve under --out when given, else against the working directory; the default ./out is replaced by --out.',
     },
     format: { enum: ['csv', 'ndjson', 'parquet', 'arrow'], default: 'csv', description: 'File format (arrow: Arrow IPC stream).' },
-    layout: {
-      enum: ['single', 'partitioned'],
-      default: 'single',
-      description: 'single: <path>/<table>.<ext>; partitioned: <path>/<table>/part-PPPPP-of-QQQQQ.<ext>.',
-    },
-    compression: {
-      enum: ['none', 'gzip', 'zstd', 'snappy'],
-      description: 'csv/ndjson: none (default) or gzip, which adds .gz (deterministic header). parquet: zstd (default), snappy or none (the Parquet codec inside the file). arrow: none.',
-    },
+    layout: layoutOption('<path>/'),
+    compression: COMPRESSION_OPTION,
     row_group_rows: {
       type: 'integer',
       minimum: 1,
@@ -213,10 +206,7 @@ class FileOutputWriter implements OutputWriter {
   private async doCommit(): Promise<CommittedOutput> {
     const w = this.writable;
     try {
-      if (!w.writableFinished) {
-        if (!w.writableEnded && !w.destroyed) w.end();
-        await finished(w);
-      }
+      await endAndFinish(w);
       // The writable's _final already did datasync.
       await this.closeHandle();
       // Narrows the check-then-rename window: another writer may have published meanwhile.
@@ -341,26 +331,12 @@ class FileSink implements Sink {
   }
 }
 
-/** Which `compression` values each format takes (the schema's enum is their union). */
-const COMPRESSIONS: Record<string, readonly string[]> = {
-  csv: ['none', 'gzip'],
-  ndjson: ['none', 'gzip'],
-  parquet: ['zstd', 'snappy', 'none'],
-  arrow: ['none'],
-};
-
 /** Format-dependent option rules the JSON Schema cannot say on its own. */
 export function checkFormatOptions(id: string, options: FileSinkOptions): void {
   const format = options.format ?? 'csv';
-  const allowed = COMPRESSIONS[format];
-  const issues = [];
-  if (options.compression !== undefined && allowed && !allowed.includes(options.compression)) {
-    issues.push({
-      path: `sinks.${id}.compression`,
-      message: `compression ${options.compression} does not apply to format ${format}`,
-      hint: `Use one of ${allowed.join(', ')} (gzip is for csv/ndjson, zstd and snappy for parquet)`,
-    });
-  }
+  const issues: ConfigIssue[] = [];
+  const bad = compressionIssue(id, format, options.compression);
+  if (bad) issues.push(bad);
   if (options.row_group_rows !== undefined && format !== 'parquet') {
     issues.push({ path: `sinks.${id}.row_group_rows`, message: `row_group_rows applies to format parquet only, not ${format}`, hint: 'Remove it or set format: parquet' });
   }

@@ -9,7 +9,7 @@ import type { OptionsSchema, OutputTarget } from '../../src/engine/plugins.js';
 import { formats as formatRegistry } from '../../src/engine/registry.js';
 import { builtinFormats } from '../../src/formats/index.js';
 import { outputRelativePath } from '../file/file-sink.js';
-import { DELIMITER_OPTION, TABLES_OPTION } from '../../src/engine/sink-options.js';
+import { COMPRESSION_OPTION, DELIMITER_OPTION, TABLES_OPTION, compressionIssue, layoutOption } from '../../src/engine/sink-options.js';
 
 export type GcsIfExists = 'fail' | 'overwrite';
 
@@ -41,12 +41,6 @@ export const GOOGLE_ENDPOINT = 'https://storage.googleapis.com';
 export const CANCEL_TIMEOUT_MS = 5_000;
 
 export const GCS_FORMATS = ['csv', 'ndjson', 'parquet', 'arrow'] as const;
-export const COMPRESSIONS: Record<string, readonly string[]> = {
-  csv: ['none', 'gzip'],
-  ndjson: ['none', 'gzip'],
-  parquet: ['zstd', 'snappy', 'none'],
-  arrow: ['none'],
-};
 
 export const gcsSinkOptionsSchema: OptionsSchema = {
   type: 'object',
@@ -77,15 +71,8 @@ export const gcsSinkOptionsSchema: OptionsSchema = {
       description: 'Resumable-upload chunk in MiB (a multiple of 0.25 = 256 KiB). Each open output buffers one chunk; a failed request resumes from the last acknowledged chunk.',
     },
     format: { enum: [...GCS_FORMATS], default: 'csv', description: 'Object format.' },
-    compression: {
-      enum: ['none', 'gzip', 'zstd', 'snappy'],
-      description: 'csv/ndjson: none (default) or gzip (adds .gz); parquet: zstd (default), snappy or none; arrow: none.',
-    },
-    layout: {
-      enum: ['single', 'partitioned'],
-      default: 'single',
-      description: 'single: <prefix><table>.<ext>; partitioned: <prefix><table>/part-PPPPP-of-QQQQQ.<ext>.',
-    },
+    compression: COMPRESSION_OPTION,
+    layout: layoutOption('<prefix>'),
     delimiter: DELIMITER_OPTION,
     tables: TABLES_OPTION,
     if_exists: {
@@ -206,11 +193,8 @@ export function resolveGcsOptions(id: string, options: GcsSinkOptions): { chunkS
     throw new ConfigError([{ path: `sinks.${id}.bucket`, message: 'a gcs sink needs a bucket' }]);
   }
   const format = options.format ?? 'csv';
-  const compression = options.compression ?? (format === 'parquet' ? 'zstd' : 'none');
-  const allowed = COMPRESSIONS[format];
-  if (allowed && !allowed.includes(compression)) {
-    throw new ConfigError([{ path: `sinks.${id}.compression`, message: `compression '${compression}' does not apply to format ${format}; use one of ${allowed.join(', ')}` }]);
-  }
+  const badCompression = compressionIssue(id, format, options.compression);
+  if (badCompression) throw new ConfigError([badCompression]);
   let chunkSize: number;
   try {
     chunkSize = chunkBytes(options.chunk_size);

@@ -20,7 +20,6 @@
  * const { uri, extra } = await w.commit();  // postgresql://host:5432/db#public.journal_entry_lines, {mode, txid}
  */
 import { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { DspError, OutputError } from '../../src/errors.js';
@@ -33,6 +32,7 @@ import {
 } from './sql.js';
 import { isPgUrl, outputUri, passwordsOf, pgLocation, redactPgText, type PgLocation } from './url.js';
 import { TABLES_OPTION } from '../../src/engine/sink-options.js';
+import { endAndFinish } from '../../src/engine/streams.js';
 
 export type PostgresMode = 'append' | 'replace' | 'fail-if-exists';
 
@@ -583,10 +583,7 @@ class PgOutputWriter implements OutputWriter {
   private async doCommit(): Promise<CommittedOutput> {
     const w = this.writable;
     try {
-      if (!w.writableFinished) {
-        if (!w.writableEnded && !w.destroyed) w.end();
-        await finished(w);
-      }
+      await endAndFinish(w);
       if (this.clientError) throw this.clientError;
       const copy = this.copy!;
       // The header line is not a row (COPY … HEADER true skips it).

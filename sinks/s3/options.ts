@@ -7,7 +7,7 @@ import { ConfigError, type ConfigIssue } from '../../src/errors.js';
 import type { OptionsSchema } from '../../src/engine/plugins.js';
 import { formats as formatRegistry } from '../../src/engine/registry.js';
 import { DEFAULT_PART_SIZE_MIB, DEFAULT_QUEUE_SIZE, MIN_PART_SIZE_MIB } from './sizing.js';
-import { DELIMITER_OPTION, TABLES_OPTION } from '../../src/engine/sink-options.js';
+import { COMPRESSION_OPTION, DELIMITER_OPTION, TABLES_OPTION, compressionIssue, layoutOption } from '../../src/engine/sink-options.js';
 
 export type S3ChecksumMode = 'when_required' | 'when_supported';
 
@@ -39,7 +39,6 @@ export interface S3SinkOptions {
 
 /** Formats an object store can hold; one not registered in this build fails at plan time (exit 1). */
 export const S3_FORMATS = ['csv', 'ndjson', 'parquet', 'arrow'] as const;
-const TEXT_FORMATS = new Set(['csv', 'ndjson']);
 /** S3: user metadata (keys + values) is limited to 2 KB per object. */
 export const MAX_METADATA_BYTES = 2048;
 
@@ -123,15 +122,8 @@ export const s3SinkOptionsSchema: OptionsSchema = {
       description: 'User metadata (x-amz-meta-*) on every data object; at most 2 KB in all.',
     },
     format: { enum: [...S3_FORMATS], default: 'csv', description: 'Object format.' },
-    layout: {
-      enum: ['single', 'partitioned'],
-      default: 'single',
-      description: 'single: <prefix><table>.<ext>; partitioned: <prefix><table>/part-PPPPP-of-QQQQQ.<ext>.',
-    },
-    compression: {
-      enum: ['none', 'gzip', 'zstd', 'snappy'],
-      description: 'csv/ndjson: none (default) or gzip (adds .gz); parquet: zstd (default), snappy or none.',
-    },
+    layout: layoutOption('<prefix>'),
+    compression: COMPRESSION_OPTION,
     delimiter: DELIMITER_OPTION,
     tables: TABLES_OPTION,
     if_exists: {
@@ -184,16 +176,8 @@ export function resolveS3Settings(sinkId: string, options: S3SinkOptions): S3Set
   if (!formatRegistry.get(format)) {
     issues.push({ path: at('format'), message: `format '${format}' is not available in this build (available: ${formatRegistry.keys().join(', ')})` });
   }
-  const compression = options.compression;
-  if (compression !== undefined) {
-    const text = TEXT_FORMATS.has(format);
-    if (text && compression !== 'none' && compression !== 'gzip') {
-      issues.push({ path: at('compression'), message: `${compression} is a Parquet codec; ${format} takes none or gzip` });
-    }
-    if (!text && compression === 'gzip') {
-      issues.push({ path: at('compression'), message: `${format} compresses inside the file; use zstd, snappy or none, not gzip` });
-    }
-  }
+  const badCompression = compressionIssue(sinkId, format, options.compression);
+  if (badCompression) issues.push(badCompression);
   const hasKey = options.access_key_id !== undefined;
   const hasSecret = options.secret_access_key !== undefined;
   if (hasKey !== hasSecret) {

@@ -13,7 +13,6 @@
  * const { uri, extra } = await w.commit(); // s3://finance-lake/synth/run1/gl.csv, {etag, version_id}
  */
 import { Writable, PassThrough } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { sep } from 'node:path';
 import {
   S3Client, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, GetObjectCommand, DeleteObjectCommand,
@@ -28,6 +27,7 @@ import { outputRelativePath } from '../file/file-sink.js';
 import { resolveS3Settings, type S3Settings, type S3SinkOptions } from './options.js';
 import { computePartSize, maxObjectBytes, plannedBytes, reservedBytes, MIB, MAX_PARTS } from './sizing.js';
 import { objectMetadata, type ObjectMetadataProvider } from './metadata.js';
+import { endAndFinish } from '../../src/engine/streams.js';
 
 /** What the writer needs of a lib-storage Upload (a fake in unit tests). */
 export interface UploadLike {
@@ -455,10 +455,7 @@ class S3OutputWriter implements OutputWriter {
   private async doCommit(): Promise<CommittedOutput> {
     const w = this.writable;
     try {
-      if (!w.writableFinished) {
-        if (!w.writableEnded && !w.destroyed) w.end();
-        await finished(w);
-      }
+      await endAndFinish(w);
     } catch (err) {
       throw this.failure ?? this.fail(this.sink.uploadError(err, this.key));
     }

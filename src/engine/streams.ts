@@ -1,6 +1,7 @@
 /** Small stream helpers with real backpressure (conventions.md: coarse writes, await 'drain'). */
 import { Transform, type Writable, type TransformCallback } from 'node:stream';
 import { createHash, type Hash } from 'node:crypto';
+import { finished } from 'node:stream/promises';
 
 /**
  * Writes one chunk and waits for 'drain' when the stream asks for it. Rejects
@@ -40,4 +41,14 @@ export class HashingTap extends Transform {
   digest(): string {
     return this.hash.digest('hex');
   }
+}
+
+/**
+ * For an OutputWriter's commit(): ends `w` if the engine has not, and waits until it
+ * finished (rejects with its error). A no-op when it already finished.
+ */
+export async function endAndFinish(w: Writable): Promise<void> {
+  if (w.writableFinished) return;
+  if (!w.writableEnded && !w.destroyed) w.end();
+  await finished(w);
 }

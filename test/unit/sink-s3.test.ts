@@ -437,3 +437,13 @@ describe('check', () => {
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['HEAD /lake/']);
   });
 });
+
+describe('s3 sink options: compression must fit the format (shared rule with file and gcs)', () => {
+  it('rejects gzip for parquet and zstd for csv, with the key path', async () => {
+    const { resolveS3Settings } = await import('../../sinks/s3/options.js');
+    await import('../../src/plugins.js');
+    expect(() => resolveS3Settings('lake', { bucket: 'lake-bucket', format: 'parquet', compression: 'gzip' })).toThrow(/sinks\.lake\.compression: compression gzip does not apply to format parquet/);
+    expect(() => resolveS3Settings('lake', { bucket: 'lake-bucket', format: 'csv', compression: 'zstd' })).toThrow(/does not apply to format csv/);
+    expect(() => resolveS3Settings('lake', { bucket: 'lake-bucket', format: 'parquet', compression: 'snappy' })).not.toThrow();
+  });
+});
