@@ -3,6 +3,17 @@
  * (architecture.md §7, controls.md §0): 1 invalid input, 2 gates failed,
  * 3 output / I/O failure, 75 stopped on purpose.
  */
+
+/**
+ * The process exit codes (controls.md §0), also `RunResult.exitCode` and `DspError.exitCode`.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode, openPipeline } from 'datasynth-pipe';
+ * const result = await openPipeline('pipelines/demo.yaml').done;
+ * if (result.exitCode === ExitCode.GateFailed) console.error('quality gates failed, see gates.json');
+ * ```
+ */
 export const ExitCode = {
   Success: 0,
   InvalidInput: 1,
@@ -19,6 +30,16 @@ export interface SourceLocation {
   col?: number;
 }
 
+/**
+ * Base of every error the tool reports: a stable machine `code` (e.g. `DSP_CONFIG_INVALID`) and the
+ * process `exitCode` it maps to.
+ *
+ * @example
+ * ```ts
+ * import { DspError } from 'datasynth-pipe';
+ * try { await run.done; } catch (err) { if (err instanceof DspError) process.exitCode = err.exitCode; else throw err; }
+ * ```
+ */
 export class DspError extends Error {
   readonly code: string;
   readonly exitCode: ExitCodeValue;
@@ -48,6 +69,16 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${issue.path ? issue.path + ': ' : ''}${issue.message}${where}${issue.hint ? `. ${issue.hint}` : ''}`;
 }
 
+/**
+ * An invalid config or option (exit code 1), with every problem found at once in `issues`.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, source } from 'datasynth-pipe';
+ * try { source('journal_entries', { period: { start: '2025-02-30', months: 1 }, companies: [] }); }
+ * catch (err) { if (err instanceof ConfigError) for (const i of err.issues) console.error(i.path, i.message); }
+ * ```
+ */
 export class ConfigError extends DspError {
   readonly issues: readonly ConfigIssue[];
   constructor(issues: readonly ConfigIssue[], code = 'DSP_CONFIG_INVALID') {

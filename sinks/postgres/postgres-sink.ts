@@ -103,7 +103,7 @@ export const postgresSinkOptionsSchema: OptionsSchema = {
       'x-dsp-runtime': true,
       description: 'auto: COPY straight into the target inside the load transaction when its run columns default to the load\'s settings (tables the sink created), else stage; saves the server a second pass over every row. always (the controls.md §8.5 recipe): COPY into a temporary staging table, then INSERT … SELECT into the target at commit. Both are atomic: a failed load commits nothing.',
     },
-    pool_size: { type: 'integer', minimum: 1, maximum: 64, default: DEFAULT_POOL_SIZE, 'x-dsp-runtime': true, description: 'Connections kept by the sink; each open output holds one until it commits.' },
+    pool_size: { type: 'integer', minimum: 1, maximum: 64, default: DEFAULT_POOL_SIZE, 'x-dsp-runtime': true, description: 'Connections kept by the sink; each open output holds one until it commits. Default: 8, or one more than the tables the sink writes when that is larger (max 64).' },
   },
 };
 
@@ -696,7 +696,9 @@ export const postgresSink: SinkPlugin<PostgresSinkOptions> = {
   optionsSchema: postgresSinkOptionsSchema,
   defaultFormat: 'csv',
   formats: ['csv'],
-  create(id: string, options: PostgresSinkOptions, _settings: SinkSettings): Sink {
-    return new PostgresSink(id, options);
+  create(id: string, options: PostgresSinkOptions, settings: SinkSettings): Sink {
+    // Every table of a `single`-layout load holds one connection until it commits: size the default pool by them.
+    const outputs = settings.concurrentOutputs ?? 0;
+    return new PostgresSink(id, options.pool_size === undefined && outputs + 1 > DEFAULT_POOL_SIZE ? { ...options, pool_size: Math.min(64, outputs + 1) } : options);
   },
 };

@@ -19,6 +19,14 @@ import { HELP, COMMAND_HELP } from './help.js';
 import { STARTER_PIPELINE } from './starter.js';
 import { TOOL_VERSION } from '../util/tool.js';
 import { optionsMarkdown } from '../docs/options-markdown.js';
+import { formatGateTable } from '../quality/gates.js';
+import { resolveGateSettings } from '../quality/config.js';
+import { ManualPause } from '../guard/guard.js';
+import { MetricsExporter } from '../metrics/exporter.js';
+import { createLogger, logRunEvent } from '../logging/logger.js';
+import { PipesSession } from '../scale/dagster-pipes.js';
+import { resolveRunId, resolveShard } from '../scale/shard.js';
+import { pathToFileURL } from 'node:url';
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
 const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
@@ -64,8 +72,10 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       case 'init': return await cmdInit(rest, io);
       case 'inspect': return await cmdInspect(rest, io);
       case 'schema': return await cmdSchema(rest, io);
+      case 'commit': return await cmdCommit(rest, io);
+      case 'report': return await cmdReport(rest, io);
       default:
-        throw new UsageError(`unknown command '${command}'. Commands: run, validate, verify, init, inspect, schema. Run 'datasynth-pipe --help'.`);
+        throw new UsageError(`unknown command '${command}'. Commands: run, validate, verify, commit, report, init, inspect, schema. Run 'datasynth-pipe --help'.`);
     }
   } catch (err) {
     return reportError(err, io);
@@ -100,22 +110,56 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
     'progress-interval': { type: 'string' },
     'run-id': { type: 'string' },
     'audit-log': { type: 'string' },
+    'metrics-listen': { type: 'string' },
+    'metrics-file': { type: 'string' },
+    'log-level': { type: 'string' },
+    'no-signal-pause': { type: 'boolean' },
+    gates: { type: 'string' },
+    'gates-profile': { type: 'string' },
+    workers: { type: 'string', short: 'w' },
+    shard: { type: 'string' },
+    'shard-index': { type: 'string' },
+    'shard-count': { type: 'string' },
   }, 'run');
   if (values.help) return helpFor('run', io);
   const file = onePositional(positionals, 'run', 'pipeline file');
   const ifExists = values['if-exists'];
   if (ifExists !== undefined && !['fail', 'overwrite'].includes(ifExists)) throw new UsageError(`--if-exists must be fail or overwrite (got '${ifExists}')`);
-  const progressMode = (values.progress ?? 'auto') as ProgressMode;
-  if (!['auto', 'bar', 'ndjson', 'none'].includes(progressMode)) throw new UsageError(`--progress must be auto, bar, ndjson or none (got '${values.progress}')`);
-  const interval = values['progress-interval'] !== undefined ? Number(values['progress-interval']) : 1000;
-  if (!Number.isInteger(interval) || interval < 0) throw new UsageError(`--progress-interval must be a whole number of milliseconds`);
+  // controls.md §6.1: --gates off|warn|enforce, --gates-profile strict|default|lenient|none.
+  if (values.gates !== undefined && !['off', 'warn', 'enforce'].includes(values.gates)) throw new UsageError(`--gates must be off, warn or enforce (got '${values.gates}')`);
+  const gatesProfile = values['gates-profile'];
+  if (gatesProfile !== undefined && !['strict', 'default', 'lenient', 'none'].includes(gatesProfile)) throw new UsageError(`--gates-profile must be strict, default, lenient or none (got '${gatesProfile}')`);
+  if (values.progress !== undefined && !['auto', 'bar', 'ndjson', 'none'].includes(values.progress)) throw new UsageError(`--progress must be auto, bar, ndjson or none (got '${values.progress}')`);
+  if (values['progress-interval'] !== undefined && !(Number.isInteger(Number(values['progress-interval'])) && Number(values['progress-interval']) >= 0)) throw new UsageError(`--progress-interval must be a whole number of milliseconds`);
+
+  const workersFlag = values.workers;
+  if (workersFlag !== undefined && !/^(0|[1-9][0-9]{0,2})$/.test(workersFlag)) throw new UsageError(`--workers must be a whole number 0…999 (0 = in-process), got '${workersFlag}'`);
 
   const loaded = await loadConfigFile(file, { overrides: values.set ?? [], seed: values.seed, noMarking: values['no-marking'] === true });
+  // controls.md §10.4 / §11: launched by Dagster Pipes? Its context may name the shard and run id.
+  const pipes = PipesSession.fromEnv();
+  pipes.opened();
+  const shard = resolveShard({ shard: values.shard, shardIndex: values['shard-index'], shardCount: values['shard-count'], env: process.env, pipes: pipes.shardHint() });
+  const runIdResolved = resolveRunId({ runId: values['run-id'], env: process.env, pipesRunId: pipes.runIdHint(), configHash: loaded.hash, seed: loaded.seed, toolVersion: TOOL_VERSION, shardCount: shard.count });
+  if (runIdResolved.warning) io.err(`datasynth-pipe: warning DSP_WARN_RUN_ID_DERIVED: ${runIdResolved.warning}\n`);
+  // Config `progress:` gives defaults; the flags win.
+  const progressConfig = (loaded.config.progress ?? {}) as { mode?: ProgressMode; interval_ms?: number };
+  const progressMode = (values.progress ?? progressConfig.mode ?? 'auto') as ProgressMode;
+  const interval = values['progress-interval'] !== undefined ? Number(values['progress-interval']) : progressConfig.interval_ms ?? 1000;
   const markingOff = markingSettings(loaded).disabledBy;
   // controls.md §5.2: the opt-out is recorded (manifest warning) and said once, here.
   if (markingOff) io.err(`datasynth-pipe: warning DSP_WARN_MARKING_DISABLED: ${markingDisabledMessage(markingOff)}\n`);
   const mode = values.quiet && progressMode === 'auto' ? 'none' : resolveProgressMode(progressMode, process.stderr);
   const reporter = createProgressReporter(mode);
+  const logger = createLogger(values['log-level'] ?? 'warn');
+  // controls.md §10.3: config `metrics:` gives defaults, the flags win.
+  const metricsConfig = (loaded.config.metrics ?? {}) as { listen?: string; file?: string; interval_ms?: number };
+  const metricsListen = values['metrics-listen'] ?? metricsConfig.listen ?? null;
+  const metricsFile = values['metrics-file'] ?? metricsConfig.file ?? null;
+  const exporter = metricsListen || metricsFile ? new MetricsExporter({ listen: metricsListen, file: metricsFile, intervalMs: metricsConfig.interval_ms ?? (interval > 0 ? interval : 1000) }) : null;
+  await exporter?.start();
+  const bound = exporter?.address();
+  if (bound) logger.info({ event: 'metrics.listen', host: bound.host, port: bound.port }, `metrics on http://${bound.host}:${bound.port}/metrics`);
 
   // First SIGINT/SIGTERM: graceful stop (exit 75); a second one exits at once (controls.md §7.5).
   const controller = new AbortController();
@@ -133,30 +177,59 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // controls.md §7.6: SIGUSR1 toggles a manual pause (replacing Node's inspector use of it).
+  const manualPause = new ManualPause();
+  const onPauseSignal = (): void => {
+    const paused = manualPause.toggle();
+    io.err(paused ? 'datasynth-pipe: paused (SIGUSR1); send SIGUSR1 again to resume\n' : 'datasynth-pipe: resumed\n');
+  };
+  const signalPause = !values['no-signal-pause'] && process.platform !== 'win32';
+  if (signalPause) process.on('SIGUSR1', onPauseSignal);
   try {
     const result = await runPipeline({
       loaded,
       outRoot: values.out ?? null,
       ifExists: ifExists as 'fail' | 'overwrite' | undefined,
-      runId: values['run-id'],
+      runId: runIdResolved.runId,
+      shard,
+      ...(workersFlag !== undefined ? { workers: Number(workersFlag) } : {}),
       signal: controller.signal,
-      onEvent: (e) => reporter.onEvent(e),
+      onEvent: (e) => {
+        reporter.onEvent(e);
+        exporter?.onEvent(e);
+        logRunEvent(logger, e);
+        if (e.type === 'progress') pipes.progress(e, Date.now());
+        else if (e.type === 'guard' || e.type === 'warning') pipes.log(`${e.type}: ${JSON.stringify(e)}`, 'WARNING');
+      },
       progressIntervalMs: interval,
       auditLog: values['audit-log'] ?? (process.env.DSP_AUDIT_LOG || null),
+      manualPause,
+      gates: { mode: values.gates as 'off' | 'warn' | 'enforce' | undefined, profile: gatesProfile as 'strict' | 'default' | 'lenient' | 'none' | undefined },
     });
     reporter.close();
+    // Dagster materializes assets by commit only: an unsharded run commits in-process (controls.md §10.4).
+    if (shard.count === 1) pipes.reportMaterializations(result.manifest, pathToFileURL(result.manifestPath).href);
+    pipes.close(result.error ? { name: result.error.code, message: result.error.message } : null);
+    // controls.md §6.6: a short gate table on stderr (always when a gate failed).
+    if (result.gates && (!values.quiet || !result.gates.passed)) io.err(formatGateTable(result.gates));
     if (result.error) {
       io.err(`datasynth-pipe: ${result.error.code}: ${result.error.message}\n`);
       io.err(`datasynth-pipe: run ${result.status}; manifest: ${result.manifestPath}\n`);
     } else if (!values.quiet) {
       const m = result.manifest;
       const rows = Object.entries(m.tables).map(([t, s]) => `  ${t.padEnd(22)} ${String(s.rows).padStart(10)} rows`).join('\n');
-      io.err(`datasynth-pipe: committed ${m.outputs.length} output${m.outputs.length === 1 ? '' : 's'}\n${rows}\n  manifest: ${result.manifestPath}\n`);
+      const what = shard.count > 1 ? `shard ${shard.index}/${shard.count} committed ${m.outputs.length} output${m.outputs.length === 1 ? '' : 's'} (run 'datasynth-pipe commit' once all ${shard.count} shards are done)` : `committed ${m.outputs.length} output${m.outputs.length === 1 ? '' : 's'}`;
+      io.err(`datasynth-pipe: ${what}\n${rows}\n  manifest: ${result.manifestPath}\n`);
     }
     return result.exitCode;
+  } catch (err) {
+    pipes.close({ name: (err as DspError).code ?? (err as Error).name, message: (err as Error).message, stack: (err as Error).stack });
+    throw err;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (signalPause) process.off('SIGUSR1', onPauseSignal);
+    await exporter?.close();
   }
 }
 
@@ -166,6 +239,8 @@ async function cmdValidate(args: string[], io: Out): Promise<number> {
   const file = onePositional(positionals, 'validate', 'pipeline file');
   const loaded = await loadConfigFile(file, { overrides: values.set ?? [], seed: values.seed, noMarking: values['no-marking'] === true });
   const plan = buildPlan(loaded, { outRoot: null, cwd: process.cwd() });
+  // controls.md §6.1: gate settings the schema cannot check (between needs upper_threshold, unique names).
+  resolveGateSettings(loaded.config.gates);
   if (values.format === 'json') {
     io.out(JSON.stringify({ valid: true, config_hash: loaded.hash, seed: loaded.seed.toString(), sources: plan.sources.map((s) => s.id), sinks: plan.sinks.map((s) => s.id) }, null, 2) + '\n');
   } else if (!values.quiet) {
@@ -273,5 +348,58 @@ async function cmdSchema(args: string[], io: Out): Promise<number> {
     await fs.writeFile(values.out, text);
     if (!values.quiet) io.err(`wrote ${values.out}\n`);
   } else io.out(text);
+  return ExitCode.Success;
+}
+
+async function cmdCommit(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...COMMON,
+    'expect-shards': { type: 'string' },
+    'allow-partial': { type: 'boolean' },
+    'allow-extra': { type: 'boolean' },
+    'no-check-outputs': { type: 'boolean' },
+    format: { type: 'string' },
+  }, 'commit');
+  if (values.help) return helpFor('commit', io);
+  const root = onePositional(positionals, 'commit', 'control root (the --out directory the shards wrote)');
+  const n = values['expect-shards'];
+  if (n === undefined || !/^[1-9][0-9]*$/.test(n)) throw new UsageError(`commit needs --expect-shards N (the shard count the runs used), got ${n === undefined ? 'none' : `'${n}'`}`);
+  const { commitRun } = await import('../scale/commit.js');
+  // Dagster Pipes: the commit step is where a sharded run's assets materialize (controls.md §10.4).
+  const pipes = PipesSession.fromEnv();
+  pipes.opened();
+  let result;
+  try {
+    result = await commitRun(resolve(root), {
+      expectShards: Number(n),
+      allowPartial: values['allow-partial'] === true,
+      allowExtra: values['allow-extra'] === true,
+      checkOutputs: values['no-check-outputs'] !== true,
+    });
+  } catch (err) {
+    pipes.close({ name: (err as DspError).code ?? 'Error', message: (err as Error).message });
+    throw err;
+  }
+  for (const w of result.warnings) io.err(`datasynth-pipe: warning ${w.code}: ${w.message}\n`);
+  pipes.reportMaterializations(result.manifest, pathToFileURL(result.manifestPath).href);
+  pipes.close();
+  if (values.format === 'json') {
+    io.out(JSON.stringify({ status: result.status, manifest: result.manifestPath, outputs: result.manifest.outputs.length, checked_outputs: result.checkedOutputs, warnings: result.warnings }) + '\n');
+  } else if (!values.quiet) {
+    const what = result.status === 'already_committed' ? `already committed: ${result.manifestPath} and _SUCCESS match these ${n} shards (nothing written)`
+      : result.status === 'partial' ? `merged what is complete into ${result.manifestPath} (status incomplete, no _SUCCESS)`
+      : `committed ${n} shards: ${result.manifest.outputs.length} outputs (${result.checkedOutputs} re-hashed), ${result.manifestPath} and _SUCCESS written`;
+    io.out(`${what}\n`);
+  }
+  return result.exitCode;
+}
+
+async function cmdReport(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parse(args, { ...COMMON, output: { type: 'string', short: 'o' } }, 'report');
+  if (values.help) return helpFor('report', io);
+  const root = onePositional(positionals, 'report', 'output directory of a finished run');
+  const { writeReport } = await import('../report/command.js');
+  const r = await writeReport(resolve(root), values.output ? { output: values.output } : {});
+  if (!values.quiet) io.out(`report written to ${r.path} (${r.bytes} bytes; open it in a browser, no network needed)\n`);
   return ExitCode.Success;
 }

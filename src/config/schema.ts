@@ -14,6 +14,7 @@ import {
   VOLUME_PRESETS,
 } from './known-values.js';
 import type { ComponentRegistries, JsonObject, JsonValue } from './types.js';
+import { GATES_SCHEMA } from '../quality/config.js';
 
 const CURRENCY: JsonObject = {
   type: 'string',
@@ -87,6 +88,42 @@ function componentMap(kind: 'source' | 'transform' | 'sink', description: string
   };
 }
 
+const RATIO = { type: 'number', minimum: 0, maximum: 1 };
+const THRESHOLDS = (unit: string, levels: string[], schema: JsonObject): JsonObject => ({
+  type: 'object',
+  additionalProperties: false,
+  description: `Thresholds (${unit}) overriding the preset.`,
+  properties: Object.fromEntries(levels.map((l) => [l, { ...schema, description: `${l[0].toUpperCase()}${l.slice(1)} level (${unit}).` }])),
+});
+
+/** controls.md §7: the resource guard (runtime-only; it never changes data). */
+const GUARD_SCHEMA: JsonObject = {
+  type: 'object',
+  description: 'Resource guard: slows down, pauses or stops the run gracefully when memory, disk or CPU get tight (not part of config_hash).',
+  additionalProperties: false,
+  properties: {
+    enabled: { type: 'boolean', default: true, description: 'Sample resources and act on them (default true).' },
+    preset: { enum: ['default', 'conservative', 'aggressive'], default: 'default', description: 'Threshold set; each threshold below overrides it.' },
+    memory_limit_mb: { type: 'integer', minimum: 16, description: 'Memory limit the memory ratio is taken against; default the cgroup limit, else total memory.' },
+    interval_ms: { type: 'integer', minimum: 10, maximum: 60000, default: 250, description: 'Memory/CPU sampling period.' },
+    disk_interval_ms: { type: 'integer', minimum: 10, maximum: 600000, default: 1000, description: 'Free-disk sampling period.' },
+    hysteresis: { type: 'number', minimum: 0, maximum: 0.5, default: 0.05, description: 'A level falls one step only once the value cleared its threshold by this much (disk: × (1 + hysteresis)).' },
+    emergency_confirm_samples: { type: 'integer', minimum: 1, maximum: 100, default: 2, description: 'Consecutive samples beyond the Emergency threshold before the run stops.' },
+    memory: THRESHOLDS('ratio of the limit', ['reduced', 'minimal', 'emergency'], RATIO),
+    disk_free_mb: THRESHOLDS('free MB, lowest over the local output directories', ['reduced', 'minimal', 'emergency'], { type: 'integer', minimum: 0 }),
+    cpu: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'CPU utilization thresholds (no Emergency level).',
+      properties: {
+        source: { enum: ['auto', 'elu', 'host', 'off'], default: 'auto', description: 'elu = event-loop utilization; host = all cores; auto = elu with worker threads, else off.' },
+        reduced: { ...RATIO, description: 'Reduced level (ratio).' },
+        minimal: { ...RATIO, description: 'Minimal level (ratio).' },
+      },
+    },
+  },
+};
+
 /**
  * The top-level schema the loader validates with. Later issues add keys
  * (marking, gates, guard, …) here.
@@ -157,11 +194,40 @@ export const configSchema: JsonObject = {
         postgres_comment: { type: 'boolean', default: true, description: 'PostgreSQL: COMMENT ON TABLE with the credential, in the load transaction.' },
       },
     },
+    gates: GATES_SCHEMA,
     control: {
       type: 'object',
       description: 'Where manifest, PROV and run log go (not part of config_hash).',
       additionalProperties: false,
       properties: { uri: { type: 'string', minLength: 1, description: 'Control root; default: first file sink path, else ./out.' } },
+    },
+    guard: GUARD_SCHEMA,
+    shutdown: {
+      type: 'object',
+      description: 'Graceful stop on SIGTERM/SIGINT or guard Emergency (not part of config_hash).',
+      additionalProperties: false,
+      properties: {
+        grace_ms: { type: 'integer', minimum: 0, default: 20000, description: 'How long in-flight work may take to finish or abort after a stop (default 20000, under Kubernetes\' 30 s).' },
+      },
+    },
+    progress: {
+      type: 'object',
+      description: 'Progress on stderr (not part of config_hash); --progress / --progress-interval override.',
+      additionalProperties: false,
+      properties: {
+        mode: { enum: ['auto', 'bar', 'ndjson', 'none'], default: 'auto', description: 'auto = bar on a terminal, else none.' },
+        interval_ms: { type: 'integer', minimum: 0, default: 1000, description: "Interval of ndjson 'progress' events (0 = every batch)." },
+      },
+    },
+    metrics: {
+      type: 'object',
+      description: 'Prometheus metrics (not part of config_hash); --metrics-listen / --metrics-file override.',
+      additionalProperties: false,
+      properties: {
+        listen: { type: 'string', pattern: '^(\\[[^\\]]+\\]|[^:]+):[0-9]{1,5}$', description: 'host:port serving GET /metrics and GET /ready, e.g. 127.0.0.1:9464.' },
+        file: { type: 'string', minLength: 1, description: 'A file rewritten atomically each interval (node-exporter textfile collector).' },
+        interval_ms: { type: 'integer', minimum: 100, default: 1000, description: 'Rewrite interval of the metrics file.' },
+      },
     },
     runtime: {
       type: 'object',
@@ -169,6 +235,9 @@ export const configSchema: JsonObject = {
       additionalProperties: false,
       properties: {
         batch_rows: { type: 'integer', minimum: 256, maximum: 1_048_576, default: 1024, description: 'Target rows per columnar batch (a batch ends at an entry boundary). Never changes the data; smaller batches use less memory.' },
+        workers: { type: 'integer', minimum: 0, maximum: 999, default: 0, description: 'Worker threads that generate and encode whole logical partitions (0 = in-process); --workers overrides. Never changes the data: the main thread writes partitions in order.' },
+        max_in_flight_bytes: { type: 'integer', minimum: 65_536, default: 67_108_864, description: 'In-flight budget: encoded bytes not yet at their destination before sources wait (default 64 MiB; halved at guard level Reduced).' },
+        max_in_flight_rows: { type: 'integer', minimum: 1024, default: 65_536, description: 'In-flight budget in rows (default 65,536; halved at guard level Reduced).' },
       },
     },
   },

@@ -91,3 +91,37 @@ export function buildCompanies(config: PipelineConfig): Company[] {
   if (issues.length > 0) throw new ConfigError(issues);
   return out;
 }
+
+/** Company code of the consolidation entity that carries the eliminations (domain.md §7). */
+export const GROUP_COMPANY_CODE = 'GROUP';
+
+/**
+ * The `GROUP` consolidation entity (domain.md §7: a companies row with `is_consolidation_entity = true`
+ * in group currency) when some `intercompany` source sets `generate_eliminations: true`, else null —
+ * so runs without eliminations stay byte-identical. It is not one of `ReferenceData.companies`
+ * (no standalone entries, master data or cost centers); it takes the parent's country, so its
+ * calendar is the parent's.
+ *
+ * @example
+ * consolidationCompany(config, ref.companies, ref.groupCurrency)?.code; // 'GROUP' or undefined
+ */
+export function consolidationCompany(config: PipelineConfig, companies: readonly Company[], groupCurrency: string): Company | null {
+  const wanted = Object.values(config.sources ?? {}).some((c) => c?.type === 'intercompany' && (c as { generate_eliminations?: unknown }).generate_eliminations === true);
+  if (!wanted || companies.length === 0) return null;
+  return Object.freeze({
+    index: companies.length,
+    code: GROUP_COMPANY_CODE,
+    name: 'Group Consolidation',
+    currency: groupCurrency,
+    functionalCurrency: groupCurrency,
+    country: companies[0].country,
+    fiscalYearVariant: 'K4' as const,
+    annualVolume: 0,
+    volumeWeight: 0,
+    taxRate: 0,
+    isParent: false,
+    parentCompanyCode: null,
+    ownershipPercent: 1,
+    isConsolidationEntity: true,
+  });
+}

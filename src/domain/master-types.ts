@@ -127,6 +127,8 @@ export type JobLevel = 'staff' | 'senior' | 'manager' | 'director' | 'vice_presi
 export interface EmployeeMaster extends EmployeeIdentity {
   readonly jobLevel: JobLevel;
   readonly jobTitle: string;
+  /** `first.last@{email_domain}` (ASCII-folded, lower-case; a repeated name gets 2, 3 … after last). */
+  readonly email: string;
   readonly costCenterId: string;
   readonly status: 'active' | 'on_leave' | 'terminated';
   readonly hireDate: number;

@@ -98,6 +98,15 @@ export class OutputChannel {
   }
 
   /**
+   * Bytes a worker thread encoded with this output's format and options (fragment formats only:
+   * CSV/NDJSON rows after the header), counted as `rows` rows. Same bytes as `write(batch)`.
+   */
+  async writeEncoded(chunk: Buffer, rows: number): Promise<void> {
+    this.rows += rows;
+    if (chunk.length > 0) await this.push([chunk]);
+  }
+
+  /**
    * Large chunks (the encoders cut ~256 KiB ones) go straight to the destination; only small
    * ones are coalesced, so writes stay coarse without copying every byte a second time.
    */

@@ -186,7 +186,7 @@ export function buildPlan(loaded: LoadedConfig, settings: SinkSettings): Plan {
     });
     let sink: Sink;
     try {
-      sink = plugin.create(id, options, settings);
+      sink = plugin.create(id, options, { ...settings, concurrentOutputs: sinkTables.length });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       // Option checks a sink makes itself: keep collecting, add the YAML position of each key.

@@ -58,8 +58,57 @@ export interface TransformPlugin<Options = JsonObject> {
   readonly optionsSchema: OptionsSchema;
   /** Tables emitted given the input tables (inputs pass through, side tables added). */
   tables(options: Options, inputTables: readonly TableSchema[], config: PipelineConfig): readonly TableSchema[];
-  /** One instance per (component, partition) run; must be deterministic per partition. */
-  create(componentId: string, options: Options, ctx: GenerationContext): PartitionTransform;
+  /**
+   * One instance per (component, source partition) run; must be deterministic per partition.
+   * `input` names the source whose partition this instance sees: a transform fed by several sources
+   * numbers its label ids by `input.partitionOffset + batch.partition`, so ids stay unique (I20).
+   */
+  create(componentId: string, options: Options, ctx: GenerationContext, input?: TransformInput): PartitionTransform;
+}
+
+/** Which source partition a transform instance sees (its inputs' sources in config order, partitions concatenated). */
+export interface TransformInput {
+  readonly sourceId: string;
+  /** Partitions of the transform's earlier upstream sources (config order). */
+  readonly partitionOffset: number;
+  /**
+   * True when this transform is the only consumer of every batch it receives (no sink and no other
+   * transform reads its inputs): it may then change input batches in place instead of copying.
+   */
+  readonly exclusive?: boolean;
+}
+
+/**
+ * Offsets of each upstream source within each transform (config order of the sources), e.g.
+ * `fraud: {inputs: [gl, p2p]}` with 24 gl partitions → gl 0, p2p 24.
+ */
+export function transformPartitionOffsets(
+  sources: ReadonlyArray<{ readonly id: string; readonly partitions: { readonly length: number } }>,
+  transforms: ReadonlyArray<{ readonly id: string; readonly inputs: readonly string[] }>,
+): Map<string, Map<string, number>> {
+  const byId = new Map(transforms.map((t) => [t.id, t]));
+  const upstream = (id: string, seen: Set<string>): Set<string> => {
+    const out = new Set<string>();
+    if (sources.some((s) => s.id === id)) return out.add(id);
+    const t = byId.get(id);
+    if (!t || seen.has(id)) return out;
+    seen.add(id);
+    for (const i of t.inputs) for (const s of upstream(i, seen)) out.add(s);
+    return out;
+  };
+  const result = new Map<string, Map<string, number>>();
+  for (const t of transforms) {
+    const ups = upstream(t.id, new Set());
+    const offsets = new Map<string, number>();
+    let acc = 0;
+    for (const s of sources) {
+      if (!ups.has(s.id)) continue;
+      offsets.set(s.id, acc);
+      acc += s.partitions.length;
+    }
+    result.set(t.id, offsets);
+  }
+  return result;
 }
 export interface PartitionTransform {
   /**
@@ -69,6 +118,11 @@ export interface PartitionTransform {
   transform(batch: Batch): Iterable<Batch>;
   /** Called at the end of each input partition. */
   endPartition?(partition: number): Iterable<Batch>;
+  /**
+   * Counts to add into the manifest's `components.<id>.details` once the partition ended (e.g. labels
+   * per anomaly or data-quality type); summed over partitions, workers and shards.
+   */
+  details?(): Readonly<Record<string, number>>;
 }
 
 /**
@@ -203,6 +257,8 @@ export interface SinkSettings {
   readonly cwd: string;
   /** `--if-exists` from the CLI/API: the planner writes it over every sink's own `if_exists` option. */
   readonly ifExists?: 'fail' | 'overwrite' | 'resume';
+  /** Outputs this sink may hold open at once (its tables in `single` layout): e.g. a connection pool sizes itself by it. */
+  readonly concurrentOutputs?: number;
 }
 
 export interface SinkPlugin<Options = JsonObject> {

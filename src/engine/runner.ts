@@ -13,15 +13,15 @@ import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { randomUUID, createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import type { LoadedConfig } from '../config/types.js';
+import type { JsonObject, LoadedConfig } from '../config/types.js';
 import type { Batch } from './batch.js';
-import type { OutputTarget, PartitionTransform, RunContext, SinkSettings } from './plugins.js';
+import { transformPartitionOffsets, type OutputTarget, type PartitionTransform, type RunContext, type SinkSettings } from './plugins.js';
 import { buildPlan, plannedRowsByTable, type Plan, type PlannedSink, type PlannedSource, type SinkTable } from './plan.js';
 import { OutputChannel, writeWholeOutput, type OutputMarking, type OutputRecord } from './output.js';
 import * as registry from './registry.js';
 import { schemaSha256 } from './schema.js';
-import type { RunEvent, RunEventListener } from './progress.js';
-import { DspError, ExitCode, OutputError, StoppedError } from '../errors.js';
+import type { ComponentTick, RunEvent, RunEventListener } from './progress.js';
+import { ConfigError, DspError, ExitCode, OutputError, StoppedError } from '../errors.js';
 import {
   configSection, partitionKeysSha256, shardManifestName, successMarker, toManifestOutput,
   type ComponentCounters, type Manifest, type ManifestOutput, type ManifestStatus, type StatusReason,
@@ -33,6 +33,18 @@ import {
   type ManifestMarking, type MarkingPlacement, type MarkingSettings, type RunMarking,
 } from '../provenance/marking.js';
 import { AttemptRecorder, RunLog } from '../provenance/runlog.js';
+import { PartitionPool, type PartitionJob } from './workers/pool.js';
+import { buildRoutes, rehydrateBatch, sinkEncodingKey } from './workers/routes.js';
+import type { TableSchema } from './schema.js';
+import { ownsPartition, type Shard } from '../scale/shard.js';
+import { PROFILE_FILE, RunProfile } from '../report/profile.js';
+import { createRunGates, gateOutcome, manifestGates, writeGates, writeProv, type WrittenGates } from '../quality/commit.js';
+import type { GateCliOptions, GateSettings } from '../quality/config.js';
+import type { GateReport, QualityGates } from '../quality/gates.js';
+import { createRunGuard, type RunGuard, type RunGuardOptions } from '../guard/run-guard.js';
+import { guardSettings, guardThresholdIssues } from '../guard/levels.js';
+import type { ManualPause } from '../guard/guard.js';
+import { gatedBatches } from '../guard/pause.js';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -50,6 +62,21 @@ export interface RunOptions {
   progressIntervalMs?: number;
   /** `--audit-log PATH`: also append the run log to this host log, whose chain spans runs (controls.md §9). */
   auditLog?: string | null;
+  /** Resource guard (controls.md §7): settings come from config `guard:`; tests inject a sampler here. */
+  guard?: RunGuardOptions;
+  /** The caller's SIGUSR1 toggle (controls.md §7.6); the sources run only while it is off. */
+  manualPause?: ManualPause;
+  /** How long a stop waits for in-flight work before giving up on it (default `shutdown.grace_ms`, 20000). */
+  shutdownGraceMs?: number;
+  /**
+   * Worker threads that generate and encode whole partitions (architecture.md §8; `--workers N`,
+   * config `runtime.workers`); 0 = in-process. Never changes a data byte.
+   */
+  workers?: number;
+  /** The shard this process runs (`--shard i/n`, controls.md §11.1); default 0/1. */
+  shard?: Shard;
+  /** `--gates off|warn|enforce`, `--gates-profile` (controls.md §6.1). */
+  gates?: GateCliOptions;
 }
 
 export interface RunResult {
@@ -59,17 +86,48 @@ export interface RunResult {
   manifestPath: string;
   controlRoot: string;
   error: DspError | null;
+  /** The gates report, when gates were evaluated (controls.md §6.6). */
+  gates?: GateReport | null;
 }
 
-const SHARD_INDEX = 0;
-const SHARD_COUNT = 1;
+/** Bytes a worker may have in flight per partition before it waits for the main thread (credit). */
+const WORKER_CREDIT_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Runs a loaded pipeline to the end (the engine behind `datasynth-pipe run` and `openPipeline()`):
+ * resolves with the status, exit code and manifest for complete, failed and stopped runs alike;
+ * rejects only when the run cannot start (invalid plan, unusable output root).
+ *
+ * @example
+ * ```ts
+ * import { loadConfigFile, runPipeline } from 'datasynth-pipe';
+ * const loaded = await loadConfigFile('pipelines/demo.yaml');
+ * const result = await runPipeline({ loaded, outRoot: '/tmp/demo', ifExists: 'overwrite', onEvent: (e) => console.log(e.type) });
+ * console.log(result.status, result.exitCode, result.manifestPath);
+ * ```
+ */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const cwd = options.cwd ?? process.cwd();
   const outRoot = options.outRoot ? resolve(cwd, options.outRoot) : null;
   const settings: SinkSettings = { outRoot, cwd, ...(options.ifExists ? { ifExists: options.ifExists } : {}) };
   const plan = buildPlan(options.loaded, settings);
+  // controls.md §7.2: misordered guard thresholds are a config error before anything is written.
+  const guardIssues = guardThresholdIssues(guardSettings(options.loaded.config.guard as JsonObject | undefined));
+  if (guardIssues.length > 0) throw new ConfigError(guardIssues);
+  const shard: Shard = options.shard ?? { index: 0, count: 1, resolvedFrom: 'default' };
+  // controls.md §11.3: n > 1 writes <table>/part-PPPPP-of-QQQQQ files, so partitions from many machines never collide.
+  if (shard.count > 1) {
+    const single = plan.sinks.filter((s) => s.layout !== 'partitioned');
+    if (single.length > 0) {
+      throw new ConfigError(single.map((s) => ({
+        path: `sinks.${s.id}.layout`,
+        message: `a sharded run (--shard ${shard.index}/${shard.count}) needs layout: partitioned in every sink (one file per table and logical partition), this sink writes ${s.layout}`,
+        ...options.loaded.locate?.(['sinks', s.id]),
+      })));
+    }
+  }
+  const workers = options.workers ?? runtimeWorkers(options.loaded.config);
   const controlRoot = resolveControlRoot(plan, settings);
   const runId = options.runId ?? randomUUID();
   const attemptId = randomUUID();
@@ -83,12 +141,15 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const emit = (e: RunEvent): void => options.onEvent?.(e);
 
   const manifestPath = join(controlRoot, 'manifest.json');
-  const shardPath = join(controlRoot, '_manifests', shardManifestName(SHARD_INDEX, SHARD_COUNT));
-  const state = new RunState(plan, runId, attemptId, startedAt, markingSettings(options.loaded), marking);
+  const shardPath = join(controlRoot, '_manifests', shardManifestName(shard.index, shard.count));
+  const shardStateName = shardManifestName(shard.index, shard.count).replace(/\.json$/, '.gates-state.json');
+  const state = new RunState(plan, runId, attemptId, startedAt, markingSettings(options.loaded), marking, shard);
+  // controls.md §6.1: gates are resolved before anything is written (a bad `gates:` is exit 1).
+  ({ settings: state.gateSettings, gates: state.gates } = await createRunGates(plan, options.gates));
 
   await prepareControlRoot(controlRoot, ifExists);
   // controls.md §9: the attempt's run log, hash-chained; closed (datasync, audit lock released) in `finally`.
-  const runLog = await RunLog.open({ controlRoot, runId, attemptId, startedAt, auditLog: options.auditLog });
+  const runLog = await RunLog.open({ controlRoot, runId, attemptId, startedAt, shard: `${shard.index}/${shard.count}`, shardResolvedFrom: shard.resolvedFrom, auditLog: options.auditLog });
   const log = new AttemptRecorder(runLog);
   state.runLog = runLog;
   const onStop = (): void => log.stopRequested(options.signal?.reason);
@@ -111,26 +172,90 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       configHash: options.loaded.hash, seed: options.loaded.seed.toString(),
     });
 
-    const executor = new Executor(plan, ctx, state, emit, options.progressIntervalMs ?? 1000, log);
+    // controls.md §7: the guard acts only at the sources' credit gate; Emergency is a graceful stop.
+    const channelBytes = { probe: (): number => 0 };
+    const guard = createRunGuard({
+      config: options.loaded.config, controlRoot, localDirs: localDirs(plan, settings),
+      inFlight: () => ({ bytes: channelBytes.probe(), rows: 0 }), emit, runLog,
+      onEmergency: (message) => abort.abort({ code: 'DSP_GUARD_EMERGENCY', message }),
+      manualPause: options.manualPause, options: options.guard,
+    });
+    state.guard = guard;
+    // architecture.md §8: workers rebuild the plan from config and send bytes/batches back in partition order.
+    const pool = workers > 0 ? await PartitionPool.start(workers, {
+      config: options.loaded.config as unknown as JsonObject,
+      seed: options.loaded.seed.toString(),
+      routes: buildRoutes(plan, (s) => encoderOptions(s, marking)),
+      gates: state.gates ? (options.gates ?? {}) : null,
+      profile: state.profile !== null,
+      settings: { outRoot, cwd },
+      creditBytes: WORKER_CREDIT_BYTES,
+    }) : null;
+    const executor = new Executor(plan, ctx, state, emit, options.progressIntervalMs ?? 1000, log, guard, pool, shard);
+    channelBytes.probe = () => executor.bufferedBytes();
+    const graceMs = options.shutdownGraceMs ?? shutdownGraceMs(options.loaded.config);
     let error: DspError | null = null;
+    guard.start();
     try {
-      await executor.run();
-      // Run-level publish (e.g. PostgreSQL replace) once every output committed (controls.md §2.1).
-      for (const s of plan.sinks) await s.sink.finalizeRun?.(ctx);
+      await withGrace(executor.run(), abort.signal, graceMs);
+      if (shard.count > 1) {
+        // A shard evaluates nothing: commit merges every shard's states and evaluates once (controls.md §6.4).
+        if (state.gates) await writeFileAtomic(join(controlRoot, '_manifests', shardStateName), controlJson(state.gates.stateJSON(runId)), attemptId);
+      } else if (state.gates) {
+        // controls.md §2.1 step 4: gates.json before the finalizers; an enforced failure skips them (exit 2).
+        state.gateReport = await writeGates(state.gates, { controlRoot, runId, attemptId, shardStateName, runLog });
+        const outcome = gateOutcome(state.gateReport);
+        for (const w of outcome.warnings) state.extraWarnings.push({ ...w, at: new Date().toISOString() });
+        if (outcome.error) throw outcome.error;
+      }
+      if (state.profile) {
+        const text = controlJson(state.profile.toJSON());
+        await writeFileAtomic(shard.count > 1 ? join(controlRoot, '_manifests', shardManifestName(shard.index, shard.count).replace(/\.json$/, '.profile.json')) : join(controlRoot, PROFILE_FILE), text, attemptId);
+      }
+      // Run-level publish (e.g. PostgreSQL replace) once every output committed (controls.md §2.1); for shards at commit.
+      if (shard.count === 1) for (const s of plan.sinks) await s.sink.finalizeRun?.(ctx);
     } catch (err) {
       error = toDspError(err, abort.signal);
-      await executor.abortAll(err, error.code);
+      // After an expired grace period the aborts get a short budget of their own, not a second grace period.
+      const leftovers = await executor.abortAll(err, error.code, error.code === 'DSP_SHUTDOWN_TIMEOUT' ? Math.min(1000, graceMs) : graceMs);
+      // controls.md §7.5 step 4: what could not be cleaned up within the grace period is listed.
+      if (leftovers.length > 0) state.extraWarnings.push({ code: 'DSP_WARN_ABORT_INCOMPLETE', message: `outputs not aborted within ${graceMs} ms: ${leftovers.join(', ')}`, at: new Date().toISOString() });
+      // fail_fast stopped the run mid-way (controls.md §6.5): its report still says which gate and why.
+      if (error.code === 'DSP_GATE_FAILED' && state.gates && !state.gateReport) {
+        state.gateReport = await writeGates(state.gates, { controlRoot, runId, attemptId, shardStateName, runLog }).catch(() => null);
+      }
       runLog.sync();
     } finally {
+      guard.stop();
+      executor.stopTicking();
+      await pool?.close();
       options.signal?.removeEventListener('abort', onOuterAbort);
     }
 
-    let status: ManifestStatus = error ? (error.exitCode === ExitCode.Stopped ? 'aborted' : 'failed') : 'complete';
+    // A stop whose grace period expired is `incomplete` (controls.md §2.2); other stops are `aborted`.
+    let status: ManifestStatus = error ? (error.exitCode === ExitCode.Stopped ? (error.code === 'DSP_SHUTDOWN_TIMEOUT' ? 'incomplete' : 'aborted') : 'failed') : 'complete';
     let reason: StatusReason | null = error ? { code: error.code, message: error.message, at: new Date().toISOString() } : null;
     let manifest = state.manifest(status, reason, 'shard');
     await writeManifest(shardPath, controlJson(manifest), status);
+    if (shard.count > 1) {
+      // controls.md §11.3: shards never write run-level control files; `commit` publishes the run.
+      const exitCode = error ? error.exitCode : ExitCode.Success;
+      log.end(status, exitCode, error?.code ?? null);
+      emit({
+        type: 'end', status, exitCode, durationMs: Date.now() - startedAt.getTime(),
+        manifestUri: pathToFileURL(shardPath).href, rows: state.totalRows, bytes: state.totalBytes,
+        components: componentTicks(state.components), guardLevel: guard.level(),
+      });
+      return { status, exitCode, manifest, manifestPath: shardPath, controlRoot, error, gates: null };
+    }
     // An unsharded run is shard 0/1 committed in-process (controls.md §0).
     const shardSha = await sha256File(shardPath);
+    try {
+      // controls.md §3: prov.json after all hashing, before manifest.json.
+      state.prov = await writeProv(plan, state.manifest(status, reason, 'run', shardSha), { controlRoot, attemptId, gates: state.gateReport, runLog });
+    } catch (err) {
+      state.extraWarnings.push({ code: 'DSP_WARN_PROV_FAILED', message: `prov.json not written: ${(err as Error).message}`, at: new Date().toISOString() });
+    }
     manifest = state.manifest(status, reason, 'run', shardSha);
     let manifestText = controlJson(manifest);
     await writeManifest(manifestPath, manifestText, status);
@@ -155,8 +280,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     emit({
       type: 'end', status, exitCode, durationMs: Date.now() - startedAt.getTime(),
       manifestUri: pathToFileURL(manifestPath).href, rows: state.totalRows, bytes: state.totalBytes,
+      components: componentTicks(state.components), guardLevel: guard.level(),
     });
-    return { status, exitCode, manifest, manifestPath, controlRoot, error };
+    return { status, exitCode, manifest, manifestPath, controlRoot, error, gates: state.gateReport?.report ?? null };
   } finally {
     options.signal?.removeEventListener('abort', onStop);
     runLog.close();
@@ -169,6 +295,64 @@ function controlIfExists(plan: Plan): 'fail' | 'overwrite' | 'resume' {
     if (v === 'overwrite' || v === 'resume' || v === 'fail') return v;
   }
   return 'fail';
+}
+
+/** Local directories the sinks write to (the guard watches their free space, controls.md §7.1). */
+function localDirs(plan: Plan, settings: SinkSettings): string[] {
+  const out: string[] = [];
+  for (const s of plan.sinks) {
+    const root = s.plugin.localRoot?.(s.options, settings);
+    if (root) out.push(resolve(settings.cwd, root));
+  }
+  return out;
+}
+
+/** `runtime.workers` (default 0: in-process). */
+function runtimeWorkers(config: object): number {
+  const v = ((config as { runtime?: unknown }).runtime as { workers?: unknown } | undefined)?.workers;
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : 0;
+}
+
+/** `shutdown.grace_ms` (controls.md §7.5), default 20000 (under Kubernetes' 30 s). */
+function shutdownGraceMs(config: object): number {
+  const v = ((config as { shutdown?: unknown }).shutdown as { grace_ms?: unknown } | undefined)?.grace_ms;
+  return typeof v === 'number' ? v : 20_000;
+}
+
+/**
+ * Waits for `work`; once `signal` aborts, waits at most `graceMs` more, then gives up on it
+ * with `DSP_SHUTDOWN_TIMEOUT` (the stuck work is aborted by the caller's cleanup).
+ */
+async function withGrace<T>(work: Promise<T>, signal: AbortSignal, graceMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | null = null;
+  let onAbort: (() => void) | null = null;
+  const expired = new Promise<never>((_, reject) => {
+    onAbort = (): void => {
+      timer = setTimeout(() => reject(new StoppedError('DSP_SHUTDOWN_TIMEOUT', `in-flight work did not stop within shutdown.grace_ms (${graceMs} ms)`)), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  expired.catch(() => undefined);
+  // Work given up on may still settle (its streams are destroyed by the cleanup): never unhandled.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function componentTicks(components: Record<string, ComponentCounters>): Record<string, ComponentTick> {
+  const out: Record<string, ComponentTick> = {};
+  for (const [id, c] of Object.entries(components)) {
+    out[id] = {
+      kind: c.kind, type: c.type, recv: c.received_events, sent: c.sent_events, bytes: c.kind === 'sink' ? c.sent_bytes : c.received_bytes,
+      recvBytes: c.received_bytes, sentBytes: c.sent_bytes, errors: c.errors,
+    };
+  }
+  return out;
 }
 
 /** control.uri, else the first sink with a local root, else ./out (controls.md §0). */
@@ -231,6 +415,18 @@ class RunState {
   totalBytes = 0;
   /** Anchors the manifest to the run log (controls.md §2.3 `run_log`); set once the log is open. */
   runLog: RunLog | null = null;
+  /** The manifest's `guard` / `pauses` (controls.md §2.3); set once the guard exists. */
+  guard: RunGuard | null = null;
+  /** Warnings found while running (e.g. DSP_WARN_ABORT_INCOMPLETE). */
+  readonly extraWarnings: Manifest['warnings'] = [];
+  /** Quality gates (controls.md §6): settings, accumulators (null when disabled), the written report. */
+  gateSettings: GateSettings | null = null;
+  gates: QualityGates | null = null;
+  gateReport: WrittenGates | null = null;
+  /** The report profile (`profile.json`, issue 6 part 5), counted while data flows. */
+  profile: RunProfile | null = new RunProfile();
+  /** The manifest's `prov` once prov.json is written. */
+  prov: { uri: string; sha256: string } | null = null;
 
   constructor(
     readonly plan: Plan,
@@ -239,6 +435,7 @@ class RunState {
     readonly startedAt: Date,
     readonly markingSettings: MarkingSettings,
     readonly marking: RunMarking | null,
+    readonly shard: Shard = { index: 0, count: 1, resolvedFrom: 'default' },
   ) {
     for (const s of plan.sources) this.components[s.id] = counters('source', s.plugin.type, s.plugin.method);
     for (const t of plan.transforms) this.components[t.id] = counters('transform', t.plugin.type);
@@ -280,20 +477,23 @@ class RunState {
       run_id: this.runId,
       seed: loaded.seed.toString(),
       tool: toolInfo(),
-      ...(kind === 'shard' ? { shard: { index: SHARD_INDEX, count: SHARD_COUNT, attempt_id: this.attemptId, resolved_from: 'default', host } } : {}),
+      ...(kind === 'shard' ? { shard: { index: this.shard.index, count: this.shard.count, attempt_id: this.attemptId, resolved_from: this.shard.resolvedFrom, host } } : {}),
       started_at: this.startedAt.toISOString(),
       ended_at: ended,
       duration_ms: ended ? now.getTime() - this.startedAt.getTime() : null,
       config: configSection(loaded),
       partitions,
       shards: {
-        count: SHARD_COUNT,
-        attempts: [{ index: SHARD_INDEX, attempt_id: this.attemptId, status, started_at: this.startedAt.toISOString(), ended_at: ended, host, resolved_from: 'default', manifest_sha256: shardManifestSha, superseded: false }],
+        count: this.shard.count,
+        attempts: [{ index: this.shard.index, attempt_id: this.attemptId, status, started_at: this.startedAt.toISOString(), ended_at: ended, host, resolved_from: this.shard.resolvedFrom, manifest_sha256: shardManifestSha, superseded: false }],
       },
       outputs: [...this.outputs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       tables,
       components: this.components,
+      gates: manifestGates(this.gateSettings, this.gateReport),
+      ...(this.guard ? { guard: this.guard.summary(), pauses: this.guard.pauses() } : {}),
       marking: this.markingSection(),
+      ...(this.prov ? { prov: this.prov } : {}),
       ...(this.runLog ? { run_log: this.runLog.anchors() } : {}),
       warnings: this.warnings(),
     };
@@ -318,6 +518,7 @@ class RunState {
     if (this.plan.loaded.seedDefaulted) out.push({ code: 'DSP_WARN_SEED_DEFAULT', message: 'no seed given; using seed 0', at });
     const by = this.markingSettings.disabledBy;
     if (by) out.push({ code: 'DSP_WARN_MARKING_DISABLED', message: markingDisabledMessage(by), at });
+    out.push(...this.extraWarnings);
     return out;
   }
 }
@@ -337,8 +538,17 @@ class Executor {
   private readonly sinksByInput = new Map<string, PlannedSink[]>();
   private readonly transformsByInput = new Map<string, string[]>();
   private transformInstances = new Map<string, PartitionTransform>();
+  /** Each transform's upstream sources and their partition offsets (label ids stay unique across sources). */
+  private readonly partitionOffsets: Map<string, Map<string, number>>;
+  /** Per sink: the worker encoding its outputs take (a fragment format key, or 'batch'). */
+  private readonly encodingKeys = new Map<string, string>();
   private lastTick = 0;
   private readonly started = Date.now();
+  /** Rows produced by the sources per table (live, for per-table rates). */
+  private readonly producedRows: Record<string, number> = {};
+  private lastTable = '';
+  /** Progress keeps ticking while no batch moves (paused, slow sink): controls.md §10.2. */
+  private ticker: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly plan: Plan,
@@ -347,14 +557,39 @@ class Executor {
     private readonly emit: (e: RunEvent) => void,
     private readonly tickMs: number,
     private readonly log: AttemptRecorder,
+    private readonly guard: RunGuard | null = null,
+    /** Worker threads for whole partitions (architecture.md §8); null = in-process. */
+    private readonly pool: PartitionPool | null = null,
+    /** The shard this process runs: partitions p ≡ index (mod count) of every source (controls.md §11). */
+    private readonly shard: Shard = { index: 0, count: 1, resolvedFrom: 'default' },
   ) {
     for (const s of plan.sinks) for (const i of s.inputs) push(this.sinksByInput, i, s);
     for (const t of plan.transforms) for (const i of t.inputs) push(this.transformsByInput, i, t.id);
+    this.partitionOffsets = transformPartitionOffsets(plan.sources, plan.transforms);
+    for (const s of plan.sinks) this.encodingKeys.set(s.id, sinkEncodingKey(s, encoderOptions(s, ctx.marking ?? null)));
   }
 
   async run(): Promise<void> {
     for (const sink of this.plan.sinks) await sink.sink.check(this.ctx.signal);
+    this.emit({ type: 'ready' });
+    const every = this.tickMs > 0 ? this.tickMs : 1000;
+    this.ticker = setInterval(() => {
+      if (Date.now() - this.lastTick >= every) this.tick(this.lastTable, true);
+    }, every);
+    this.ticker.unref();
     for (const source of this.plan.sources) await this.runSource(source);
+  }
+
+  stopTicking(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  /** Encoded bytes not yet at their destination, over every open output (the gate's in-flight measure). */
+  bufferedBytes(): number {
+    let bytes = 0;
+    for (const ch of this.channels.values()) bytes += ch.bufferedBytes();
+    return bytes;
   }
 
   private sinkTables(source: PlannedSource): Array<{ sink: PlannedSink; table: SinkTable; producer: { offset: number; count: number }; first: boolean; last: boolean }> {
@@ -379,15 +614,46 @@ class Executor {
         await this.open(t.sink, t.table, all, channelKey(t.sink.id, t.table.schema.name, null));
       }
     }
-    for (const partition of source.partitions) {
+    const mine = source.partitions.filter((p) => ownsPartition(this.shard, p.index));
+    // Workers: keep a few partitions in flight ahead of the one being written, in plan order.
+    const jobs = new Map<number, PartitionJob>();
+    let nextJob = 0;
+    const prefetch = async (): Promise<void> => {
+      const pool = this.pool!;
+      const lookahead = Math.max(1, Math.round(pool.size * 2 * (this.guard?.gate.budgetFactor ?? 1)));
+      while (nextJob < mine.length && jobs.size < lookahead) {
+        // The credit gate holds new partitions back while paused (controls.md §7.4).
+        if (this.guard && !this.guard.gate.ready()) {
+          if (jobs.size > 0) return;
+          await this.guard.gate.wait(this.ctx.signal);
+        }
+        const p = mine[nextJob++];
+        jobs.set(p.index, pool.submit(source.id, p.index));
+      }
+    };
+    for (const partition of mine) {
       this.checkStopped();
       for (const t of targets) {
         if (t.sink.layout !== 'partitioned') continue;
         const global = t.producer.offset + partition.index;
         await this.open(t.sink, t.table, [global], channelKey(t.sink.id, t.table.schema.name, global));
       }
+      if (this.pool) {
+        await prefetch();
+        const job = jobs.get(partition.index)!;
+        jobs.delete(partition.index);
+        await this.consumeJob(source, job);
+        await prefetch();
+        for (const t of targets) {
+          if (t.sink.layout !== 'partitioned') continue;
+          await this.finish(channelKey(t.sink.id, t.table.schema.name, t.producer.offset + partition.index));
+        }
+        continue;
+      }
       this.transformInstances = new Map();
-      const batches = Readable.from(source.plugin.generate(source.id, source.options, partition, this.plan.context), { objectMode: true, highWaterMark: 0 });
+      const generated = source.plugin.generate(source.id, source.options, partition, this.plan.context);
+      // The credit gate is asked before each batch (controls.md §7.4): paused = the generator is not called.
+      const batches = Readable.from(this.guard ? gatedBatches(generated, this.guard.gate, this.ctx.signal) : generated, { objectMode: true, highWaterMark: 0 });
       const router = new Writable({
         objectMode: true,
         highWaterMark: 1,
@@ -398,6 +664,7 @@ class Executor {
       await pipeline(batches, router);
       for (const [id, inst] of this.transformInstances) {
         for (const out of inst.endPartition?.(partition.index) ?? []) await this.deliver(id, out, source);
+        addDetails(this.state.components[id].details, inst.details?.());
       }
       for (const t of targets) {
         if (t.sink.layout !== 'partitioned') continue;
@@ -406,6 +673,68 @@ class Executor {
     }
     for (const t of targets) {
       if (t.sink.layout === 'single' && t.last) await this.finish(channelKey(t.sink.id, t.table.schema.name, null));
+    }
+  }
+
+  /**
+   * Writes one worker job's messages in the order the worker sent them: bytes go to the outputs whose
+   * encoding they were made for, batches to the binary-format outputs; counters and gate states are
+   * merged at the end. Credit goes back only after a chunk is written (memory stays bounded).
+   */
+  private async consumeJob(source: PlannedSource, job: PartitionJob): Promise<void> {
+    for await (const msg of job.messages()) {
+      this.checkStopped();
+      if (this.guard && !this.guard.gate.ready()) await this.guard.gate.wait(this.ctx.signal);
+      if (msg.type === 'bytes') {
+        const chunk = Buffer.from(msg.chunk.buffer, msg.chunk.byteOffset, msg.chunk.byteLength);
+        await this.deliverEncoded(msg.fromId, msg.table, msg.key, chunk, msg.rows, source, job.partition);
+        job.ack(chunk.length);
+      } else if (msg.type === 'batch') {
+        const schema = this.schemaOf(msg.fromId, msg.batch.table);
+        const batch = rehydrateBatch(msg.batch, schema);
+        await this.deliverToSinks(msg.fromId, batch, source, 'batch');
+        let bytes = 0;
+        for (const v of batch.values) bytes += Array.isArray(v) ? v.length * 16 : v.byteLength;
+        job.ack(bytes);
+      } else if (msg.type === 'done') {
+        for (const [id, c] of Object.entries(msg.counters)) {
+          const comp = this.state.components[id];
+          if (!comp) continue;
+          if (comp.kind === 'transform') comp.received_events += c.received;
+          comp.sent_events += c.sent;
+          addDetails(comp.details, c.details);
+        }
+        if (msg.gates && this.state.gates) this.state.gates.mergeState(msg.gates);
+        if (msg.profile && this.state.profile) this.state.profile.merge(RunProfile.fromJSON(msg.profile));
+      }
+    }
+  }
+
+  /** The schema of `table` as component `fromId` emits it. */
+  private schemaOf(fromId: string, table: string): TableSchema {
+    const list = this.plan.sources.find((s) => s.id === fromId)?.tables ?? this.plan.transforms.find((t) => t.id === fromId)?.tables ?? [];
+    const schema = list.find((t) => t.name === table) ?? this.plan.tables.get(table);
+    if (!schema) throw new Error(`internal: component ${fromId} emits no table ${table}`);
+    return schema;
+  }
+
+  /** Worker-encoded bytes to every output of `fromId`'s table that expects this encoding. */
+  private async deliverEncoded(fromId: string, table: string, key: string, chunk: Buffer, rows: number, source: PlannedSource, partition: number): Promise<void> {
+    for (const sink of this.sinksByInput.get(fromId) ?? []) {
+      if (this.encodingKeys.get(sink.id) !== key) continue;
+      const t = sink.tables.find((x) => x.schema.name === table);
+      if (!t) continue;
+      const producer = t.producers.find((p) => p.sourceId === source.id)!;
+      const channel = this.channels.get(channelKey(sink.id, table, sink.layout === 'single' ? null : producer.offset + partition));
+      if (!channel) throw new Error(`internal: no open output for ${sink.id}/${table}`);
+      await channel.writeEncoded(chunk, rows);
+      if (rows > 0) {
+        this.state.components[sink.id].received_events += rows;
+        this.state.totalRows += rows;
+        if (fromId === source.id) this.producedRows[table] = (this.producedRows[table] ?? 0) + rows;
+      }
+      this.lastTable = table;
+      this.tick(table);
     }
   }
 
@@ -420,12 +749,39 @@ class Executor {
     this.checkStopped();
     const c = this.state.components[source.id];
     c.sent_events += batch.length;
+    this.producedRows[batch.schema.name] = (this.producedRows[batch.schema.name] ?? 0) + batch.length;
+    this.lastTable = batch.schema.name;
     await this.deliver(source.id, batch, source);
   }
 
   /** Pushes a batch to every consumer of `fromId`: sinks write it, transforms map it and pass the result on. */
   private async deliver(fromId: string, batch: Batch, source: PlannedSource): Promise<void> {
+    if ((this.sinksByInput.get(fromId) ?? []).some((s) => s.tables.some((t) => t.schema.name === batch.schema.name))) {
+      // Gates and the report profile observe each batch once per producing edge into a sink, not once per sink (controls.md §6.4).
+      this.state.gates?.observe(batch, source.id);
+      this.state.profile?.observe(batch, source.id);
+    }
+    await this.deliverToSinks(fromId, batch, source, null);
+    for (const tid of this.transformsByInput.get(fromId) ?? []) {
+      const t = this.plan.transforms.find((x) => x.id === tid)!;
+      let inst = this.transformInstances.get(tid);
+      if (!inst) {
+        inst = t.plugin.create(tid, t.options, this.plan.context, { sourceId: source.id, partitionOffset: this.partitionOffsets.get(tid)?.get(source.id) ?? 0, exclusive: this.exclusiveInput(t.inputs) });
+        this.transformInstances.set(tid, inst);
+      }
+      const c = this.state.components[tid];
+      c.received_events += batch.length;
+      for (const out of inst.transform(batch)) {
+        c.sent_events += out.length;
+        await this.deliver(tid, out, source);
+      }
+    }
+  }
+
+  /** Writes a batch to every sink output of `fromId`'s table (`onlyKey`: only sinks expecting that worker encoding). */
+  private async deliverToSinks(fromId: string, batch: Batch, source: PlannedSource, onlyKey: string | null): Promise<void> {
     for (const sink of this.sinksByInput.get(fromId) ?? []) {
+      if (onlyKey !== null && this.encodingKeys.get(sink.id) !== onlyKey) continue;
       const table = sink.tables.find((t) => t.schema.name === batch.schema.name);
       if (!table) continue; // not among the sink's `tables`
       const producer = table.producers.find((p) => p.sourceId === source.id);
@@ -439,29 +795,33 @@ class Executor {
       this.state.totalRows += batch.length;
       this.tick(batch.schema.name);
     }
-    for (const tid of this.transformsByInput.get(fromId) ?? []) {
-      const t = this.plan.transforms.find((x) => x.id === tid)!;
-      let inst = this.transformInstances.get(tid);
-      if (!inst) {
-        inst = t.plugin.create(tid, t.options, this.plan.context);
-        this.transformInstances.set(tid, inst);
-      }
-      const c = this.state.components[tid];
-      c.received_events += batch.length;
-      for (const out of inst.transform(batch)) {
-        c.sent_events += out.length;
-        await this.deliver(tid, out, source);
-      }
-    }
   }
 
-  private tick(table: string): void {
+  /** A transform owns its input batches when each input feeds nothing but it (no sink, no other transform). */
+  private exclusiveInput(inputs: readonly string[]): boolean {
+    return inputs.every((i) => (this.sinksByInput.get(i)?.length ?? 0) === 0 && (this.transformsByInput.get(i)?.length ?? 0) === 1);
+  }
+
+  private tick(table: string, force = false): void {
     const now = Date.now();
-    if (this.tickMs > 0 && now - this.lastTick < this.tickMs) return;
+    if (!force && this.tickMs > 0 && now - this.lastTick < this.tickMs) return;
     this.lastTick = now;
     let bytes = this.state.totalBytes;
-    for (const ch of this.channels.values()) bytes += ch.bufferedBytes();
-    this.emit({ type: 'progress', rows: this.state.totalRows, bytes, table, elapsedMs: now - this.started });
+    const sinkBufferedBytes: Record<string, number> = {};
+    for (const ch of this.channels.values()) {
+      const b = ch.bufferedBytes();
+      bytes += b;
+      sinkBufferedBytes[ch.sinkId] = (sinkBufferedBytes[ch.sinkId] ?? 0) + b;
+    }
+    const g = this.guard;
+    this.emit({
+      type: 'progress', rows: this.state.totalRows, bytes, table, elapsedMs: now - this.started,
+      tableRows: { ...this.producedRows }, components: componentTicks(this.state.components),
+      guardLevel: g?.level() ?? 0, paused: g?.gate.reasons() ?? [],
+      rssBytes: g?.latest.rssBytes ?? null,
+      diskFree: g?.latest.disk ? { path: g.latest.disk.path, bytes: g.latest.disk.freeBytes } : null,
+      sinkBufferedBytes,
+    });
   }
 
   private async open(sink: PlannedSink, table: SinkTable, partitions: number[], key: string): Promise<void> {
@@ -504,7 +864,7 @@ class Executor {
         const sc = this.state.components[side.sink];
         sc.sent_bytes += side.bytes;
         this.state.totalBytes += side.bytes;
-        this.emit({ type: 'output', uri: side.committed.uri, table: side.table, partitions: side.partitions, rows: 0, bytes: side.bytes, sha256: side.sha256 });
+        this.emit({ type: 'output', sink: side.sink, uri: side.committed.uri, table: side.table, partitions: side.partitions, rows: 0, bytes: side.bytes, sha256: side.sha256 });
       }
       // Key order of controls.md §2.4: placement, sidecar, preamble_lines.
       if (placement.preambleLines > 0) marking.preamble_lines = placement.preambleLines;
@@ -516,7 +876,7 @@ class Executor {
     c.sent_events += record.rows;
     c.sent_bytes += record.bytes;
     this.state.totalBytes += record.bytes;
-    this.emit({ type: 'output', uri: record.committed.uri, table: record.table, partitions: record.partitions, rows: record.rows, bytes: record.bytes, sha256: record.sha256 });
+    this.emit({ type: 'output', sink: record.sink, uri: record.committed.uri, table: record.table, partitions: record.partitions, rows: record.rows, bytes: record.bytes, sha256: record.sha256 });
   }
 
   /**
@@ -559,12 +919,30 @@ class Executor {
     return first?.id === record.sink;
   }
 
-  async abortAll(reason: unknown, code: string): Promise<void> {
+  /**
+   * Aborts every uncommitted output (controls.md §7.5 step 2), waiting at most `graceMs`;
+   * returns the ids of those whose abort did not finish in time.
+   */
+  async abortAll(reason: unknown, code: string, graceMs = 20_000): Promise<string[]> {
     const all = [...this.channels.values()];
     this.channels.clear();
     for (const ch of all) this.log.outputAbort(ch.id, code);
-    await Promise.all(all.map((ch) => ch.abort(reason)));
+    const pending = new Set(all.map((ch) => ch.id));
+    let timer: NodeJS.Timeout | null = null;
+    const timeout = new Promise<void>((res) => { timer = setTimeout(res, graceMs); });
+    await Promise.race([
+      Promise.all(all.map((ch) => ch.abort(reason).finally(() => pending.delete(ch.id)))),
+      timeout,
+    ]);
+    if (timer) clearTimeout(timer);
+    return [...pending];
   }
+}
+
+/** Adds a transform's per-partition counts into its manifest details (controls.md §2.3 components). */
+export function addDetails(into: Record<string, unknown>, counts: Readonly<Record<string, number>> | undefined): void {
+  if (!counts) return;
+  for (const [k, v] of Object.entries(counts)) into[k] = (typeof into[k] === 'number' ? (into[k] as number) : 0) + v;
 }
 
 function channelKey(sinkId: string, table: string, partition: number | null): string {

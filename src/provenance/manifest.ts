@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/types.js';
 import type { OutputMarking, OutputRecord } from '../engine/output.js';
 import type { ManifestMarking } from './marking.js';
+import type { ManifestGates } from '../quality/commit.js';
 import { toolInfo } from '../util/tool.js';
 
 export type ManifestStatus = 'complete' | 'incomplete' | 'aborted' | 'failed';
@@ -71,8 +72,12 @@ export interface Manifest {
   outputs: ManifestOutput[];
   tables: Record<string, TableSummary>;
   components: Record<string, ComponentCounters>;
+  /** controls.md §2.3 `gates` (absent in manifests written before quality gates). */
+  gates?: ManifestGates;
   /** controls.md §2.3 (absent in manifests written before content marking). */
   marking?: ManifestMarking;
+  /** controls.md §2.3 `prov`: prov.json in the control root (absent before PROV-JSON). */
+  prov?: { uri: string; sha256: string };
   /**
    * controls.md §2.3: one entry per run-log file; `records` / `last_hash` are the chain as of just
    * before this manifest's own `manifest.write` record (which, and `run.end`, follow it). Absent in

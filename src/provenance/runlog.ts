@@ -170,6 +170,8 @@ const openLogs = new Set<RunLog>();
  */
 export class RunLog {
   private closed = false;
+  /** Where the shard came from (controls.md §11.1), for the shard.resolve record. */
+  shardResolvedFrom = 'default';
   private constructor(
     readonly identity: { run_id: string; attempt_id: string; shard: string },
     readonly attempt: ChainFile,
@@ -180,7 +182,7 @@ export class RunLog {
    * Opens `<controlRoot>/_runlog/<start>-<attempt>.jsonl` (flag 'a') and, when `auditLog`
    * is set, the host log (locked by `<auditLog>.lock`, opened 'wx', chained to its last line).
    */
-  static async open(options: { controlRoot: string; runId: string; attemptId: string; startedAt: Date; shard?: string; auditLog?: string | null }): Promise<RunLog> {
+  static async open(options: { controlRoot: string; runId: string; attemptId: string; startedAt: Date; shard?: string; shardResolvedFrom?: string; auditLog?: string | null }): Promise<RunLog> {
     const audit = options.auditLog ? await openAuditLog(options.auditLog) : null;
     let attempt: ChainFile;
     try {
@@ -193,6 +195,7 @@ export class RunLog {
       throw new OutputError('DSP_RUNLOG_OPEN', `cannot open the run log under ${options.controlRoot}/${RUNLOG_DIR}: ${(err as Error).message}`, {}, { cause: err });
     }
     const log = new RunLog({ run_id: options.runId, attempt_id: options.attemptId, shard: options.shard ?? '0/1' }, attempt, audit);
+    log.shardResolvedFrom = options.shardResolvedFrom ?? 'default';
     openLogs.add(log);
     return log;
   }
@@ -405,7 +408,7 @@ export class AttemptRecorder {
     const seed = loaded.seed.toString();
     this.log.append({ actor: loaded.seedDefaulted ? ENGINE : user, action: 'seed.resolve', resource: `seed:${seed}`, outcome: 'info', details: { seed, defaulted: loaded.seedDefaulted } });
     const [index, count] = this.log.identity.shard.split('/').map(Number);
-    this.log.append({ actor: ENGINE, action: 'shard.resolve', resource: `shard:${this.log.identity.shard}`, outcome: 'info', details: { index, count, resolved_from: 'default' } });
+    this.log.append({ actor: ENGINE, action: 'shard.resolve', resource: `shard:${this.log.identity.shard}`, outcome: 'info', details: { index, count, resolved_from: this.log.shardResolvedFrom } });
     if (markingDisabledBy) this.log.append({ actor: user, action: 'marking.disable', resource: 'marking', outcome: 'info', details: { disabled_by: markingDisabledBy } });
   }
 

@@ -12,6 +12,7 @@ import { canonicalJson, sha256Hex } from '../config/hash.js';
 import { toolInfo } from '../util/tool.js';
 import type { Manifest, ManifestOutput } from './manifest.js';
 import { RUNLOG_DIR, verifyRunLog } from './runlog.js';
+import { checkProv, PROV_FILE, type ProvDocument } from './prov.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -50,6 +51,17 @@ export function verifyExitCode(report: VerifyReport, strict = false): number {
   return 0;
 }
 
+/**
+ * Re-checks a finished run from its control root (`datasynth-pipe verify`, controls.md §4):
+ * every output's size and SHA-256 against the manifest, markers, run log chain.
+ *
+ * @example
+ * ```ts
+ * import { verifyRun } from 'datasynth-pipe';
+ * const report = await verifyRun('/tmp/demo');
+ * if (report.summary.fail > 0) console.error(report.results.filter((r) => r.status === 'fail'));
+ * ```
+ */
 export async function verifyRun(controlRoot: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const root = resolve(controlRoot);
   const manifestPath = join(root, 'manifest.json');
@@ -83,6 +95,7 @@ export async function verifyRun(controlRoot: string, options: VerifyOptions = {}
     for (const out of manifest.outputs) await checkOutput(root, out, options, add);
     await checkMarking(root, manifest, add);
     await checkRunLog(root, manifest, add);
+    await checkControlFiles(root, manifest, add);
     await checkUnlisted(root, manifest, add);
   }
 
@@ -116,7 +129,7 @@ async function checkSuccess(root: string, manifestSha: string, options: VerifyOp
 }
 
 /** Where an output is: its `rel` under the control root first (moved folders verify), else its URI. */
-async function locate(root: string, out: ManifestOutput): Promise<string | null> {
+export async function locateOutput(root: string, out: ManifestOutput): Promise<string | null> {
   const candidates: string[] = [];
   if (out.rel) candidates.push(join(root, out.rel));
   if (out.uri.startsWith('file://')) candidates.push(fileURLToPath(out.uri));
@@ -135,7 +148,7 @@ async function checkOutput(root: string, out: ManifestOutput, options: VerifyOpt
     add('V05', target, 'skip', 'local file', out.uri, 'only local files can be verified by this version');
     return;
   }
-  const path = await locate(root, out);
+  const path = await locateOutput(root, out);
   if (!path) {
     add('V05', target, 'fail', 'exists', 'missing', 'output file is missing');
     return;
@@ -274,7 +287,7 @@ async function checkMarking(root: string, manifest: Manifest, add: Add): Promise
         add('V09', target, 'skip', placement, null, `${placement.replace('_', ' ')} of a non-file output (${out.uri}) is not checked by this version`);
         continue;
       }
-      const path = await locate(root, out);
+      const path = await locateOutput(root, out);
       if (!path) {
         add('V09', target, 'fail', placement, 'missing', `output missing: cannot read its ${placement.replace('_', ' ')}`);
         continue;
@@ -298,7 +311,7 @@ async function checkSidecar(root: string, manifest: Manifest, data: ManifestOutp
   const ref = data.marking?.sidecar;
   const side = manifest.outputs.find((o) => o.role === 'marking' && (o.rel === ref || o.uri === ref));
   if (!side) return ['fail', ref ?? 'sidecar', null, 'the manifest lists no sidecar output for this file'];
-  const path = await locate(root, side);
+  const path = await locateOutput(root, side);
   if (!path) return ['fail', side.rel ?? side.uri, 'missing', 'marking sidecar is missing'];
   let parsed: { credential?: unknown; target?: unknown };
   try {
@@ -398,9 +411,65 @@ async function checkRunLog(root: string, manifest: Manifest, add: Add): Promise<
   }
 }
 
+/**
+ * V10 / V11 (controls.md §4): prov.json and gates.json hash to the manifest's `prov.sha256` /
+ * `gates.report_sha256`; prov.json passes the §3.6 own checks (one entity per output with the
+ * manifest's sha256, sizeBytes, recordCount; endpoints, prefixes, times); gates.json agrees with
+ * the manifest's `gates` (run_id, passed). Skipped for manifests that list neither.
+ */
+async function checkControlFiles(root: string, manifest: Manifest, add: Add): Promise<void> {
+  const read = async (name: string, uri: string | null): Promise<Buffer | null> => {
+    for (const c of [join(root, name), ...(uri?.startsWith('file://') ? [fileURLToPath(uri)] : [])]) {
+      const b = await fs.readFile(c).catch(() => null);
+      if (b) return b;
+    }
+    return null;
+  };
+  if (!manifest.prov) add('V10', PROV_FILE, 'skip', 'prov entry', null, 'the manifest lists no prov.json');
+  else {
+    const bytes = await read(PROV_FILE, manifest.prov.uri);
+    if (!bytes) add('V10', PROV_FILE, 'fail', 'exists', 'missing', 'prov.json is missing');
+    else {
+      const sha = sha256Hex(bytes);
+      add('V10', PROV_FILE, sha === manifest.prov.sha256 ? 'pass' : 'fail', manifest.prov.sha256, sha, sha === manifest.prov.sha256 ? 'prov.json sha256' : 'prov.json differs from the manifest (sha256 mismatch)');
+      let problems: string[];
+      try {
+        problems = checkProv(JSON.parse(bytes.toString('utf8')) as ProvDocument, manifest);
+      } catch (err) {
+        problems = [`does not parse: ${(err as Error).message}`];
+      }
+      add('V10', PROV_FILE, problems.length === 0 ? 'pass' : 'fail', 'PROV checks', problems.length === 0 ? 'ok' : problems.slice(0, 10), problems.length === 0 ? 'PROV checks (entities match outputs)' : `PROV checks failed: ${problems.slice(0, 3).join('; ')}`);
+    }
+  }
+  const gates = manifest.gates;
+  if (!gates?.report || !gates.report_sha256) {
+    add('V11', 'gates.json', 'skip', 'gates report', null, gates?.enabled === false ? 'quality gates were disabled' : 'the manifest lists no gates report');
+    return;
+  }
+  const bytes = await read(gates.report, null);
+  if (!bytes) {
+    add('V11', gates.report, 'fail', 'exists', 'missing', 'gates report is missing');
+    return;
+  }
+  const sha = sha256Hex(bytes);
+  add('V11', gates.report, sha === gates.report_sha256 ? 'pass' : 'fail', gates.report_sha256, sha, sha === gates.report_sha256 ? 'gates.json sha256' : 'gates.json differs from the manifest (sha256 mismatch)');
+  let report: { run_id?: unknown; passed?: unknown } = {};
+  try {
+    report = JSON.parse(bytes.toString('utf8')) as typeof report;
+  } catch { /* reported below */ }
+  const agrees = report.run_id === manifest.run_id && report.passed === gates.passed;
+  add('V11', gates.report, agrees ? 'pass' : 'fail', { run_id: manifest.run_id, passed: gates.passed }, { run_id: report.run_id ?? null, passed: report.passed ?? null }, agrees ? 'gates report matches the manifest' : 'gates report disagrees with the manifest (run_id / passed)');
+}
+
 /** V12: files in layout folders the manifest does not list (warn; --strict fails). */
 async function checkUnlisted(root: string, manifest: Manifest, add: Add): Promise<void> {
   const listed = new Set(manifest.outputs.map((o) => o.rel).filter((r): r is string => !!r));
+  // Control files the manifest lists (controls.md §2.3 `prov`, `gates.report`) are not unlisted data.
+  if (manifest.prov) listed.add(PROV_FILE);
+  if (manifest.gates?.report) listed.add(manifest.gates.report);
+  // The report profile and the page `report` renders from it are derived views, not data.
+  listed.add('profile.json');
+  listed.add('report.html');
   const dirs = new Set<string>();
   for (const rel of listed) {
     const parts = rel.split('/');

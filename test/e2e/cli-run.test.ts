@@ -185,15 +185,20 @@ describe('failures end cleanly', () => {
     const out = tmp();
     const { child, done } = startCli(['run', join(REPO, 'pipelines/demo.yaml'), '--out', out, '--progress', 'ndjson', '--progress-interval', '0']);
     let sent = false;
+    let sentAt = 0;
     child.stderr!.on('data', (d: Buffer) => {
       if (!sent && d.toString().includes('"type":"progress"')) {
         sent = true;
+        sentAt = Date.now();
         child.kill('SIGTERM');
       }
     });
     const r = await done;
     expect(sent).toBe(true);
     expect(r.code).toBe(75);
+    // controls.md §7.5: within the grace period (shutdown.grace_ms, default 20 s).
+    expect(Date.now() - sentAt).toBeLessThan(20_000);
+    expect(r.stderr).toContain('"type":"end"');
     const m = manifestOf(out);
     expect(m.status).toBe('aborted');
     expect(existsSync(join(out, '_SUCCESS'))).toBe(false);

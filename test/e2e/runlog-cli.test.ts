@@ -48,7 +48,8 @@ describe('run writes a hash-chained run log', () => {
     const rs = records(path);
     const actions = rs.map((r) => r.action);
     expect(actions.slice(0, 5)).toEqual(['run.start', 'config.load', 'seed.resolve', 'shard.resolve', 'manifest.write']);
-    expect(actions.slice(-3)).toEqual(['manifest.write', 'manifest.write', 'run.end']);
+    // controls.md §2.1: shard manifest, prov.json, then manifest.json.
+    expect(actions.slice(-4)).toEqual(['manifest.write', 'prov.write', 'manifest.write', 'run.end']);
     expect(rs.at(-2)!.resource).toBe('manifest.json');
     expect(rs.at(-1)).toMatchObject({ outcome: 'success', details: { status: 'complete', exit_code: 0 } });
     expect(rs[0].actor).toMatch(/^(user|orchestrator):/);

@@ -90,7 +90,8 @@ describe('stdout sink: CSV to a pipe', () => {
 
     // The control root holds the run's markers and the stream's marking sidecar, no data file.
     expect(existsSync(join(cwd, 'out', '_SUCCESS'))).toBe(true);
-    expect(readdirSync(join(cwd, 'out')).sort()).toEqual(['_SUCCESS', '_manifests', '_runlog', 'manifest.json', 'stdout.marking.json']);
+    // Control files only: the data went to stdout (gates, PROV and the report profile sit next to the manifest).
+    expect(readdirSync(join(cwd, 'out')).sort()).toEqual(['_SUCCESS', '_manifests', '_runlog', 'gates.json', 'manifest.json', 'profile.json', 'prov.json', 'stdout.marking.json']);
     expect(readdirSync(cwd).sort()).toEqual(['out', 'p.yaml']);
   });
 

@@ -35,11 +35,30 @@ export class TableAppender {
    * group of rows — the lines of one journal entry — never straddles two batches.
    */
   reserve(n: number): void {
-    if (this.batch !== null && this.len + n > this.batch.length) this.flush();
+    if (this.batch !== null && this.len + n > this.batch.length) {
+      // Grow towards batchRows before cutting a batch: small partitions never pay for a full batch per table.
+      if (this.batch.length < this.batchRows) this.grow(Math.max(this.len + n, Math.min(this.batchRows, this.batch.length * 4)));
+      else this.flush();
+    }
     if (this.batch === null) {
-      this.batch = createBatch(this.schema, this.partition, this.firstRow, Math.max(this.batchRows, n));
+      this.batch = createBatch(this.schema, this.partition, this.firstRow, Math.max(Math.min(this.batchRows, INITIAL_ROWS), n));
       this.len = 0;
     }
+  }
+
+  /** Reallocates the current batch with room for `rows` rows, keeping the rows so far. */
+  private grow(rows: number): void {
+    const old = this.batch!;
+    const next = createBatch(this.schema, this.partition, this.firstRow, rows);
+    for (let c = 0; c < old.values.length; c++) {
+      const v = old.values[c];
+      const w = next.values[c];
+      if (Array.isArray(v)) for (let i = 0; i < this.len; i++) (w as StringValues)[i] = v[i];
+      else (w as Int32Array).set((v as Int32Array).subarray(0, this.len));
+      const m = old.nulls[c];
+      if (m) next.nulls[c]!.set(m.subarray(0, this.len));
+    }
+    this.batch = next;
   }
 
   /** Starts a new row; the setters below write into it. Returns its index within the current batch. */
@@ -102,6 +121,8 @@ export class TableAppender {
 }
 
 const EMPTY: Batch[] = [];
+/** First allocation per table and partition; grows ×4 up to batchRows. */
+const INITIAL_ROWS = 64;
 
 /** The first `n` rows of a batch allocated with spare capacity (views, no copy). */
 export function truncateBatch(b: Batch, n: number): Batch {

@@ -82,7 +82,8 @@ interface Streams {
   controls: Rng; errors: Rng; batches: Rng;
 }
 
-interface JelColumns {
+/** Typed views of every `journal_entry_lines` column of a batch (shared with the anomalies transform). */
+export interface JelColumns {
   documentId: Array<string | null>; lineNumber: Int32Array; companyCode: Array<string | null>; fiscalYear: Int32Array;
   fiscalPeriod: Int32Array; postingDate: Int32Array; documentDate: Int32Array; createdAt: Float64Array;
   documentType: Array<string | null>; businessProcess: Array<string | null>; transactionTemplate: Array<string | null>;
@@ -99,7 +100,7 @@ interface JelColumns {
   isFraud: Uint8Array; fraudType: Array<string | null>; isAnomaly: Uint8Array;
 }
 
-function jelColumns(b: Batch): JelColumns {
+export function jelColumns(b: Batch): JelColumns {
   const ix = journalEntryLines.index;
   const v = (name: string) => b.values[ix.get(name)!];
   const s = (name: string) => v(name) as Array<string | null>;

@@ -1,8 +1,17 @@
 /** Source `companies` → table `companies` (domain.md §3.1, §10). */
 import { boolCol, float64Col, int32Col, stringCol } from '../../engine/batch.js';
-import type { SourcePlugin } from '../../engine/plugins.js';
+import type { GenerationContext, SourcePlugin } from '../../engine/plugins.js';
 import { companiesTable } from '../../tables/reference.js';
 import { closedSchema, emitBatches, fillNumbers, fillStrings, singlePartition, toMicros } from './emit.js';
+import { consolidationCompany } from '../../domain/companies.js';
+import type { Company } from '../../domain/types.js';
+
+/** Configured companies, plus the GROUP consolidation entity when eliminations are on (domain.md §7). */
+function companyRows(ctx: GenerationContext): readonly Company[] {
+  const ref = ctx.reference;
+  const group = consolidationCompany(ctx.config, ref.companies, ref.groupCurrency);
+  return group === null ? ref.companies : [...ref.companies, group];
+}
 
 export const companiesSource: SourcePlugin = {
   type: 'companies',
@@ -10,9 +19,9 @@ export const companiesSource: SourcePlugin = {
   method: 'rule_based',
   optionsSchema: closedSchema(),
   tables: () => [companiesTable],
-  partitions: (_id, _o, ctx) => singlePartition(companiesTable.name, ctx.reference.companies.length),
+  partitions: (_id, _o, ctx) => singlePartition(companiesTable.name, companyRows(ctx).length),
   *generate(_id, _o, partition, ctx) {
-    const rows = ctx.reference.companies;
+    const rows = companyRows(ctx);
     yield* emitBatches(companiesTable, partition.index, rows.length, ctx.batchRows, (b, first) => {
       fillStrings(stringCol(b, 'company_code'), rows, first, (c) => c.code);
       fillStrings(stringCol(b, 'company_name'), rows, first, (c) => c.name);

@@ -1,0 +1,121 @@
+/**
+ * Issue 4: the cost of both transforms at their default rates on the foundation's journal-entry CSV
+ * benchmark (bench/worker.ts `benchConfig`: one company, 12 months, seed 42, `journal_entries` → one
+ * CSV file sink), measured in one run against the same pipeline without them.
+ *
+ *   node dist/bench/transforms.js [--lines 1000000] [--repeats 2] [--gates off|warn|enforce]
+ *                                 [--results bench/results] [--timeout-s 900] [--cores 0]
+ *
+ * Runs A (plain) and B (anomalies → data_quality preset normal) alternately, A B A B …, each in its own
+ * child pinned to core 0 (bench/harness.ts). Throughput is the source's work per second: both runs
+ * generate the same entries from the same config, so the loss is 1 − T_A / T_B on the best (lowest)
+ * wall seconds of each, and the same on CPU seconds. Writes bench/results/transforms.{json,md};
+ * the target (≤ 15 % loss) is recorded, not enforced.
+ */
+import { join, resolve } from 'node:path';
+import type { PipelineConfig } from '../src/index.js';
+import { fmt, fmtInt, machine, measureInterleaved, pinning, RESULTS_DIR, writeResults, type Summary, type Target } from './harness.js';
+import { benchConfig } from './worker.js';
+
+const LOSS_TARGET = 0.15;
+/** ≈ mean lines per entry with the §5.3 line-count tail (bench/worker.ts); the table reports actual rows. */
+const LINES_PER_ENTRY = 10.9;
+
+interface Options { lines: number; repeats: number; gates: 'off' | 'warn' | 'enforce'; resultsDir: string; timeoutS: number; cores: string | null }
+
+/** Parses the command line (sizes, repeats, pinning); unknown flags are an error. */
+export function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { lines: 1_000_000, repeats: 2, gates: 'off', resultsDir: RESULTS_DIR, timeoutS: 900, cores: '0' };
+  const int = (v: string | undefined, flag: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} takes a positive integer`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = argv[i + 1];
+    switch (a) {
+      case '--lines': o.lines = int(v, a); i++; break;
+      case '--repeats': o.repeats = int(v, a); i++; break;
+      case '--gates':
+        if (v !== 'off' && v !== 'warn' && v !== 'enforce') throw new Error('--gates takes off, warn or enforce');
+        o.gates = v; i++; break;
+      case '--results': o.resultsDir = resolve(v ?? ''); i++; break;
+      case '--timeout-s': o.timeoutS = int(v, a); i++; break;
+      case '--cores': o.cores = v === 'none' ? null : (v ?? '0'); i++; break;
+      default: throw new Error(`unknown argument ${a}`);
+    }
+  }
+  return o;
+}
+
+/**
+ * The foundation's CSV config, optionally with both transforms at their defaults between source and sink.
+ *
+ * @example
+ * transformsConfig(90_000, true).transforms?.noise; // { type: 'data_quality', inputs: ['fraud'], preset: 'normal' }
+ */
+export function transformsConfig(volume: number, withTransforms: boolean): PipelineConfig {
+  const base = benchConfig(volume, '{out}');
+  if (!withTransforms) return base;
+  return {
+    ...base,
+    // Option names: src/transforms/anomalies/options.ts (rate default 0.03), data-quality/options.ts (preset).
+    transforms: {
+      fraud: { type: 'anomalies', inputs: ['gl'] },
+      noise: { type: 'data_quality', inputs: ['fraud'], preset: 'normal' },
+    },
+    sinks: { out: { type: 'file', inputs: ['noise'], path: '{out}', format: 'csv' } },
+  } as PipelineConfig;
+}
+
+const lines = (s: Summary): number => s.tables?.journal_entry_lines ?? 0;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const opts = parseArgs(argv);
+  const volume = Math.max(1, Math.round(opts.lines / LINES_PER_ENTRY));
+  const [plain, both] = await measureInterleaved([
+    { label: 'engine JE → CSV, no transforms', kind: 'engine', config: transformsConfig(volume, false), gates: opts.gates },
+    { label: 'engine JE → anomalies → data_quality (normal) → CSV', kind: 'engine', config: transformsConfig(volume, true), gates: opts.gates },
+  ], opts.repeats, { cores: opts.cores, timeoutMs: opts.timeoutS * 1000 });
+  const best = (s: Summary, k: 'seconds' | 'cpuSeconds'): number => Math.min(...(s.all ?? [s]).map((r) => r[k] ?? Number.NaN));
+  const loss = (k: 'seconds' | 'cpuSeconds'): number => 1 - best(plain, k) / best(both, k);
+  const wallLoss = loss('seconds');
+  const cpuLoss = loss('cpuSeconds');
+  const targets: Target[] = [
+    { name: 'throughput loss with both transforms (wall, best of each)', wanted: `≤ ${LOSS_TARGET * 100} %`, value: wallLoss, unit: '%', met: wallLoss <= LOSS_TARGET },
+    { name: 'throughput loss with both transforms (CPU seconds, best of each)', wanted: `≤ ${LOSS_TARGET * 100} %`, value: Number.isFinite(cpuLoss) ? cpuLoss : null, unit: '%', met: Number.isFinite(cpuLoss) ? cpuLoss <= LOSS_TARGET : null },
+  ];
+  const pin = opts.cores ? pinning(opts.cores) : [];
+  const meta = {
+    ...machine(),
+    benchmark: 'transforms',
+    volume,
+    gates: opts.gates,
+    pinning: pin.length ? pin.join(' ') : 'not pinned',
+    method: `A B alternated ×${opts.repeats}, each its own child (${pin.length ? pin.join(' ') : 'not pinned'}), best of each`,
+  };
+  const perRun: string[] = [];
+  for (let i = 0; i < opts.repeats; i++) {
+    for (const s of [plain, both]) {
+      const r = (s.all ?? [s])[i];
+      if (r) perRun.push(`| ${s.label} | ${i + 1} | ${fmtInt(r.tables?.journal_entry_lines ?? 0)} | ${fmt(r.seconds, 2)} | ${r.cpuSeconds === undefined ? 'n/a' : fmt(r.cpuSeconds, 2)} | ${fmt(r.peakRssMb)} |`);
+    }
+  }
+  const notes = [
+    `Config: bench/worker.ts \`benchConfig\` (company 1000 USD US, 12 months of 2025, seed 42, volume ${fmtInt(volume)} entries ≈ ${fmtInt(opts.lines)} lines), CSV file sink; B inserts \`fraud: { type: anomalies, inputs: [gl] }\` (rate 0.03 default) and \`noise: { type: data_quality, inputs: [fraud], preset: normal }\` before the sink.`,
+    `Gates: \`${opts.gates}\` in both runs, so the figure is the transforms' own cost (gates are measured by bench/controls.ts). Marking on (default) in both.`,
+    'Throughput = the same source work per second: A and B generate the same entries, so loss = 1 − T_A / T_B with T the best (lowest) seconds of each over the repeats. B writes a few more rows (duplicates, label tables); rows/s in the table counts every table and is not the basis of the target.',
+    `journal_entry_lines: A ${fmtInt(lines(plain))} rows, B ${fmtInt(lines(both))} rows (B adds data-quality duplicates).`,
+    'CPU s = user + system seconds of the child (all threads) in the timed section (process.cpuUsage): on a shared machine wall time includes waiting for the pinned core, CPU time does not.',
+    'Peak RSS = the child\'s maxRSS, MiB (2^20 bytes), Node itself included.',
+  ];
+  const sections = ['Every run, in order A B A B …:', '', '| run | # | journal_entry_lines | s | CPU s | peak RSS MiB |', '|---|---:|---:|---:|---:|---:|', ...perRun];
+  await writeResults(opts.resultsDir, 'transforms', 'Journal-entry CSV with and without the anomalies + data_quality transforms (issue 4)', meta, [plain, both], targets, notes, sections);
+  process.stdout.write(`bench transforms: loss ${fmt(wallLoss * 100)} % wall, ${Number.isFinite(cpuLoss) ? fmt(cpuLoss * 100) : 'n/a'} % CPU → ${join(opts.resultsDir, 'transforms.md')}\n`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`\nbench transforms failed: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
