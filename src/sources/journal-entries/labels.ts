@@ -71,14 +71,32 @@ export function canonicalHash(value: unknown): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** Builds `anomaly_labels` batches of at most `batchRows` rows from records in stream order. */
-export function labelBatches(records: readonly LabelRecord[], partition: number, seed: bigint, batchRows: number): Batch[] {
+/** The fields every `anomaly_labels` row carries, whichever stage made the label. */
+export type LabelRowBase = Omit<LabelRecord, 'type' | 'stage'>;
+
+/** A label's class from its stage's taxonomy (domain.md §8.2, §8.4). */
+export interface LabelClass {
+  readonly category: string;
+  readonly type: string;
+  readonly severity: number;
+  readonly difficulty: string;
+  readonly stage: string;
+  readonly affectsBalance: boolean;
+  readonly strategy: string;
+  readonly clusterId: string | null;
+}
+
+/**
+ * `anomaly_labels` batches of at most `batchRows` rows, numbered from `firstRow`: the one writer of
+ * the table, shared by the generation stage and the injector (each classifies its own records).
+ */
+export function writeAnomalyLabelBatches<T extends LabelRowBase>(records: readonly T[], classify: (r: T) => LabelClass, partition: number, seed: bigint, batchRows: number, firstRow = 0): Batch[] {
   const out: Batch[] = [];
   const s = anomalyLabels.index;
   const seedText = seed.toString();
   for (let start = 0; start < records.length; start += batchRows) {
     const n = Math.min(batchRows, records.length - start);
-    const b = createBatch(anomalyLabels, partition, start, n);
+    const b = createBatch(anomalyLabels, partition, firstRow + start, n);
     const v = b.values;
     const str = (name: string): Array<string | null> => v[s.get(name)!] as Array<string | null>;
     const i32 = (name: string): Int32Array => v[s.get(name)!] as Int32Array;
@@ -88,14 +106,13 @@ export function labelBatches(records: readonly LabelRecord[], partition: number,
     const impactNull = b.nulls[s.get('monetary_impact')!]!;
     for (let k = 0; k < n; k++) {
       const r = records[start + k];
-      const t = GENERATION_TAXONOMY[r.type];
-      if (!t) throw new Error(`no taxonomy entry for label type ${r.type}`);
+      const t = classify(r);
       str('anomaly_id')[k] = r.anomalyId;
       str('anomaly_category')[k] = t.category;
-      str('anomaly_type')[k] = r.type;
+      str('anomaly_type')[k] = t.type;
       i32('severity')[k] = t.severity;
       str('detection_difficulty')[k] = t.difficulty;
-      str('injection_stage')[k] = r.stage;
+      str('injection_stage')[k] = t.stage;
       str('document_id')[k] = r.documentId;
       if (r.lineNumber === null) lineNull[k] = 1;
       else i32('line_number')[k] = r.lineNumber;
@@ -111,7 +128,7 @@ export function labelBatches(records: readonly LabelRecord[], partition: number,
       str('structured_strategy_type')[k] = t.strategy;
       str('related_document_id')[k] = r.relatedDocumentId;
       str('related_entities')[k] = JSON.stringify(r.relatedEntities);
-      str('cluster_id')[k] = null;
+      str('cluster_id')[k] = t.clusterId;
       str('parent_anomaly_id')[k] = r.parentAnomalyId;
       str('child_anomaly_ids')[k] = r.childAnomalyIds ? JSON.stringify(r.childAnomalyIds) : null;
       str('causal_reason_type')[k] = r.causalReasonType;
@@ -123,4 +140,13 @@ export function labelBatches(records: readonly LabelRecord[], partition: number,
     out.push(b);
   }
   return out;
+}
+
+/** Builds `anomaly_labels` batches of at most `batchRows` rows from generation-stage records in stream order. */
+export function labelBatches(records: readonly LabelRecord[], partition: number, seed: bigint, batchRows: number): Batch[] {
+  return writeAnomalyLabelBatches(records, (r) => {
+    const t = GENERATION_TAXONOMY[r.type];
+    if (!t) throw new Error(`no taxonomy entry for label type ${r.type}`);
+    return { category: t.category, type: r.type, severity: t.severity, difficulty: t.difficulty, stage: r.stage, affectsBalance: t.affectsBalance, strategy: t.strategy, clusterId: null };
+  }, partition, seed, batchRows);
 }
