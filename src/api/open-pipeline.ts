@@ -40,6 +40,7 @@ export interface PipelineRunEvents {
   pause: [Extract<RunEvent, { type: 'pause' }>];
   resume: [Extract<RunEvent, { type: 'resume' }>];
   ready: [Extract<RunEvent, { type: 'ready' }>];
+  gates: [Extract<RunEvent, { type: 'gates' }>];
 }
 
 /**

@@ -12,7 +12,7 @@ Commands:
                             shard manifests, write manifest.json and _SUCCESS (last)
   report <out-dir>          write report.html: gate results and charts of a finished run (offline page)
   init [path]               write a starter pipeline.yaml (default ./pipeline.yaml)
-  inspect [plan|config] <pipeline.yaml>
+  inspect [plan|config] <pipeline.yaml> | inspect gates <out>
                             show the plan (tables, partitions, planned rows) or the canonical config + hash
   schema                    print the JSON Schema of pipeline.yaml (for editor completion)
 
@@ -189,17 +189,24 @@ Example:
   datasynth-pipe init my-pipeline.yaml && datasynth-pipe run my-pipeline.yaml
 `,
   inspect: `Usage: datasynth-pipe inspect [plan|config] <pipeline.yaml> [options]
+       datasynth-pipe inspect gates <out> [--gates-profile P] [--gates warn|enforce] [--format text|json]
 
 plan (default): sources with their logical partitions, sinks with their outputs, tables with planned rows.
 config: the canonical config (RFC 8785 JSON of everything that can change a data byte) and its SHA-256.
+gates: re-evaluates the quality-gate states a finished run stored (_manifests/*.gates-state.json; a
+  committed sharded run's merged state) under another profile, without reading the data again or writing
+  anything. Exit 2 when a gate fails (unless --gates warn), 1 when the run stored no state (gates off).
 
 Options:
   --seed N, --set key=value   as for 'run'
   --no-marking                as for 'run' (changes config_hash)
   -o, --out DIR               as for 'run' (affects where outputs would go)
   --format text|json          output format (default text)
-Example:
+  --gates-profile P           gates: strict | default | lenient | none (default: the run's profile)
+  --gates warn|enforce        gates: enforce (default) exits 2 on a failure; warn only reports
+Examples:
   datasynth-pipe inspect pipelines/demo.yaml --format json
+  datasynth-pipe inspect gates ./out --gates-profile strict
 `,
   schema: `Usage: datasynth-pipe schema [options]
 

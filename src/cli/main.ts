@@ -19,12 +19,14 @@ import { HELP, COMMAND_HELP } from './help.js';
 import { STARTER_PIPELINE } from './starter.js';
 import { TOOL_VERSION } from '../util/tool.js';
 import { optionsMarkdown } from '../docs/options-markdown.js';
-import { formatGateTable } from '../quality/gates.js';
+import { formatGateTable, type GateReport } from '../quality/gates.js';
+import type { ProfileName } from '../quality/config.js';
+import { inspectGates } from '../scale/inspect-gates.js';
 import { resolveGateSettings } from '../quality/config.js';
 import { ManualPause } from '../guard/guard.js';
 import { MetricsExporter } from '../metrics/exporter.js';
 import { createLogger, logRunEvent } from '../logging/logger.js';
-import { PipesSession } from '../scale/dagster-pipes.js';
+import { gatesAsChecks, PipesSession } from '../scale/dagster-pipes.js';
 import { resolveRunId, resolveShard } from '../scale/shard.js';
 import { pathToFileURL } from 'node:url';
 
@@ -208,7 +210,10 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
     });
     reporter.close();
     // Dagster materializes assets by commit only: an unsharded run commits in-process (controls.md §10.4).
-    if (shard.count === 1) pipes.reportMaterializations(result.manifest, pathToFileURL(result.manifestPath).href);
+    if (shard.count === 1) {
+      pipes.reportMaterializations(result.manifest, pathToFileURL(result.manifestPath).href);
+      if (result.gates && gatesAsChecks(loaded.config)) pipes.reportGateChecks(result.gates);
+    }
     pipes.close(result.error ? { name: result.error.code, message: result.error.message } : null);
     // controls.md §6.6: a short gate table on stderr (always when a gate failed).
     if (result.gates && (!values.quiet || !result.gates.passed)) io.err(formatGateTable(result.gates));
@@ -297,6 +302,7 @@ async function cmdInit(args: string[], io: Out): Promise<number> {
 }
 
 async function cmdInspect(args: string[], io: Out): Promise<number> {
+  if (args[0] === 'gates') return cmdInspectGates(args.slice(1), io);
   const { values, positionals } = parse(args, { ...CONFIG_OPTS, format: { type: 'string' }, out: { type: 'string', short: 'o' } }, 'inspect');
   if (values.help) return helpFor('inspect', io);
   let what = 'plan';
@@ -338,6 +344,22 @@ async function cmdInspect(args: string[], io: Out): Promise<number> {
   return ExitCode.Success;
 }
 
+/** `inspect gates <out>`: the stored gate states re-evaluated under another profile (controls.md §6.4). */
+async function cmdInspectGates(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parse(args, { ...COMMON, gates: { type: 'string' }, 'gates-profile': { type: 'string' }, format: { type: 'string' } }, 'inspect');
+  if (values.help) return helpFor('inspect', io);
+  const dir = onePositional(positionals, 'inspect gates', 'output directory');
+  if (values.gates !== undefined && !['warn', 'enforce'].includes(values.gates)) throw new UsageError(`inspect gates: --gates must be warn or enforce (got '${values.gates}')`);
+  const profile = values['gates-profile'];
+  if (profile !== undefined && !['strict', 'default', 'lenient', 'none'].includes(profile)) throw new UsageError(`--gates-profile must be strict, default, lenient or none (got '${profile}')`);
+  if (values.format && !['text', 'json'].includes(values.format)) throw new UsageError(`--format must be text or json`);
+  const result = await inspectGates(resolve(dir), { mode: (values.gates ?? 'enforce') as 'warn' | 'enforce', ...(profile ? { profile: profile as ProfileName } : {}) });
+  for (const w of result.warnings) io.err(`datasynth-pipe: ${w.code}: ${w.message}\n`);
+  if (values.format === 'json') io.out(JSON.stringify(result.report, null, 2) + '\n');
+  else io.out(`${result.controlRoot} (${result.states.join(', ')})\n${formatGateTable(result.report)}`);
+  return result.report.passed || !result.report.enforce ? ExitCode.Success : ExitCode.GateFailed;
+}
+
 async function cmdSchema(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parse(args, { ...COMMON, out: { type: 'string', short: 'o' }, format: { type: 'string' } }, 'schema');
   if (values.help) return helpFor('schema', io);
@@ -377,11 +399,18 @@ async function cmdCommit(args: string[], io: Out): Promise<number> {
       checkOutputs: values['no-check-outputs'] !== true,
     });
   } catch (err) {
+    // An enforced gate failure at commit still reports its checks (the report rides on the error's context).
+    const failed = (err as DspError).context as { gates?: GateReport | null; manifest?: string } | undefined;
+    if (failed?.gates && failed.manifest) {
+      const runtime = await fs.readFile(failed.manifest, 'utf8').then((t) => (JSON.parse(t) as { config?: { runtime?: unknown } }).config?.runtime, () => null);
+      if (gatesAsChecks(runtime)) pipes.reportGateChecks(failed.gates);
+    }
     pipes.close({ name: (err as DspError).code ?? 'Error', message: (err as Error).message });
     throw err;
   }
   for (const w of result.warnings) io.err(`datasynth-pipe: warning ${w.code}: ${w.message}\n`);
   pipes.reportMaterializations(result.manifest, pathToFileURL(result.manifestPath).href);
+  if (result.gates && gatesAsChecks(result.manifest.config.runtime)) pipes.reportGateChecks(result.gates);
   pipes.close();
   if (values.format === 'json') {
     io.out(JSON.stringify({ status: result.status, manifest: result.manifestPath, outputs: result.manifest.outputs.length, checked_outputs: result.checkedOutputs, warnings: result.warnings }) + '\n');

@@ -58,6 +58,9 @@ class NdjsonReporter implements ProgressReporter {
       case 'warning':
         body = { code: e.code, message: e.message };
         break;
+      case 'gates':
+        body = { passed: e.passed, failed: e.failed, enforce: e.enforce, profile: e.profile, summary: e.summary, report: e.report };
+        break;
       case 'guard':
         // controls.md §7.6 fields.
         body = { at: e.at, from: e.from, to: e.to, level: e.level, resource: e.resource, value: e.value, threshold: e.threshold, action: e.action };

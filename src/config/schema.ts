@@ -229,6 +229,14 @@ export const configSchema: JsonObject = {
         interval_ms: { type: 'integer', minimum: 100, default: 1000, description: 'Rewrite interval of the metrics file.' },
       },
     },
+    dagster: {
+      type: 'object',
+      description: 'Dagster Pipes (not part of config_hash; only used when launched by Dagster, controls.md §10.4).',
+      additionalProperties: false,
+      properties: {
+        report_gates_as_checks: { type: 'boolean', default: false, description: 'Also report every quality gate as a Dagster asset check (report_asset_check: passed, severity ERROR when enforced else WARN, value/threshold metadata) where the run commits.' },
+      },
+    },
     runtime: {
       type: 'object',
       description: 'Execution settings that never change data bytes (not part of config_hash).',

@@ -72,5 +72,7 @@ export interface ProgressEnd {
   components?: Record<string, ComponentTick>;
   guardLevel?: number;
 }
-export type RunEvent = ProgressStart | ProgressTick | ProgressOutput | ProgressWarning | ProgressEnd | ProgressGuard | ProgressPause | ProgressReady;
+/** Quality gates evaluated (controls.md §10.2): whether they passed and which failed; `report` is gates.json's URI. */
+export interface ProgressGates { type: 'gates'; passed: boolean; enforce: boolean; failed: string[]; profile: string; summary: string; report: string }
+export type RunEvent = ProgressStart | ProgressTick | ProgressOutput | ProgressWarning | ProgressEnd | ProgressGuard | ProgressPause | ProgressReady | ProgressGates;
 export type RunEventListener = (event: RunEvent) => void;

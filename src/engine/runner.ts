@@ -204,6 +204,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       } else if (state.gates) {
         // controls.md §2.1 step 4: gates.json before the finalizers; an enforced failure skips them (exit 2).
         state.gateReport = await writeGates(state.gates, { controlRoot, runId, attemptId, shardStateName, runLog });
+        emit(gatesEvent(state.gateReport));
         const outcome = gateOutcome(state.gateReport);
         for (const w of outcome.warnings) state.extraWarnings.push({ ...w, at: new Date().toISOString() });
         if (outcome.error) throw outcome.error;
@@ -223,6 +224,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       // fail_fast stopped the run mid-way (controls.md §6.5): its report still says which gate and why.
       if (error.code === 'DSP_GATE_FAILED' && state.gates && !state.gateReport) {
         state.gateReport = await writeGates(state.gates, { controlRoot, runId, attemptId, shardStateName, runLog }).catch(() => null);
+        if (state.gateReport) emit(gatesEvent(state.gateReport));
       }
       runLog.sync();
     } finally {
@@ -305,6 +307,12 @@ function localDirs(plan: Plan, settings: SinkSettings): string[] {
     if (root) out.push(resolve(settings.cwd, root));
   }
   return out;
+}
+
+/** The `gates` run event of an evaluation (controls.md §10.2). */
+function gatesEvent(written: WrittenGates): RunEvent {
+  const r = written.report;
+  return { type: 'gates', passed: r.passed, enforce: r.enforce, failed: r.results.filter((x) => x.status === 'fail').map((x) => x.gate), profile: r.profile, summary: r.summary, report: written.uri };
 }
 
 /** `runtime.workers` (default 0: in-process). */
@@ -686,9 +694,16 @@ class Executor {
       this.checkStopped();
       if (this.guard && !this.guard.gate.ready()) await this.guard.gate.wait(this.ctx.signal);
       if (msg.type === 'bytes') {
-        const chunk = Buffer.from(msg.chunk.buffer, msg.chunk.byteOffset, msg.chunk.byteLength);
-        await this.deliverEncoded(msg.fromId, msg.table, msg.key, chunk, msg.rows, source, job.partition);
-        job.ack(chunk.length);
+        let bytes = 0;
+        let rows = msg.rows;
+        for (const view of msg.chunks) {
+          const chunk = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+          await this.deliverEncoded(msg.fromId, msg.table, msg.key, chunk, rows, source, job.partition);
+          rows = 0;
+          bytes += chunk.length;
+        }
+        if (rows > 0) await this.deliverEncoded(msg.fromId, msg.table, msg.key, Buffer.alloc(0), rows, source, job.partition);
+        job.ack(bytes);
       } else if (msg.type === 'batch') {
         const schema = this.schemaOf(msg.fromId, msg.batch.table);
         const batch = rehydrateBatch(msg.batch, schema);

@@ -13,13 +13,34 @@ export const CHUNK_BYTES = 256 * 1024;
 /** Scratch buffers kept for reuse per encoder (bounds memory: about this many × ~320 KiB). */
 const MAX_FREE = 8;
 const INITIAL_BYTES = CHUNK_BYTES + 64 * 1024;
+/**
+ * Emitted chunk → the scratch buffer it is a view of (for {@link ChunkBuffer.recycle} and
+ * {@link detachScratch}); module-wide so ownership survives the encoder that emitted the chunk.
+ */
+const lent = new WeakMap<Buffer, Buffer>();
+
+/**
+ * The whole backing memory of a chunk a ChunkBuffer emitted, when that memory belongs to this chunk alone
+ * (scratch buffers are never pooled slices), so it can be transferred to another thread without a copy;
+ * null for any other buffer. The chunk is forgotten: it must not be recycled afterwards.
+ *
+ * @example
+ * const ab = detachScratch(chunk);
+ * if (ab) port.postMessage({ chunk: new Uint8Array(ab, 0, chunk.length) }, [ab]);
+ */
+export function detachScratch(chunk: Buffer): ArrayBuffer | null {
+  const base = lent.get(chunk);
+  if (!base) return null;
+  const ab = base.buffer;
+  if (base.byteOffset !== 0 || ab.byteLength !== base.length || ab instanceof SharedArrayBuffer) return null;
+  lent.delete(chunk);
+  return ab;
+}
 
 export class ChunkBuffer {
   /** Scratch bytes; callers keep a local copy and refresh it after {@link grow} or {@link emit}. */
   buf: Buffer;
   private out: Buffer[] = [];
-  /** Emitted chunk → the scratch buffer it is a view of (for {@link recycle}). */
-  private readonly lent = new WeakMap<Buffer, Buffer>();
   private readonly free: Buffer[] = [];
 
   constructor(initialBytes = INITIAL_BYTES) {
@@ -44,7 +65,7 @@ export class ChunkBuffer {
     if (pos === 0) return;
     const base = this.buf;
     const chunk = base.subarray(0, pos);
-    this.lent.set(chunk, base);
+    lent.set(chunk, base);
     this.out.push(chunk);
     this.buf = this.free.pop() ?? Buffer.allocUnsafe(INITIAL_BYTES);
   }
@@ -58,9 +79,9 @@ export class ChunkBuffer {
 
   /** Takes back a chunk the destination no longer needs; its scratch buffer is reused by emit(). */
   recycle(chunk: Buffer): void {
-    const base = this.lent.get(chunk);
+    const base = lent.get(chunk);
     if (!base) return;
-    this.lent.delete(chunk);
+    lent.delete(chunk);
     if (base.length === INITIAL_BYTES && this.free.length < MAX_FREE) this.free.push(base);
   }
 }

@@ -62,6 +62,12 @@ export function logRunEvent(log: Logger, e: RunEvent): void {
     case 'warning':
       log.warn({ event: 'warning', code: e.code }, e.message);
       break;
+    case 'gates': {
+      const fields = { event: 'gates.evaluate', passed: e.passed, failed: e.failed, enforce: e.enforce, profile: e.profile };
+      // Info either way: a failure is already reported as the run's error (and its table on stderr).
+      log.info(fields, e.passed ? `quality gates: ${e.summary}` : `quality gates failed: ${e.failed.join(', ')} (${e.summary})`);
+      break;
+    }
     case 'end':
       // The CLI already says why a run did not complete; this record is for log collectors.
       log.info({ event: 'run.end', status: e.status, exit_code: e.exitCode, duration_ms: e.durationMs, rows: e.rows, bytes: e.bytes }, `run ${e.status}`);

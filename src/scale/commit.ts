@@ -430,7 +430,7 @@ export async function commitRun(controlRoot: string, options: CommitOptions): Pr
  * The run's plan rebuilt from the shard manifest's config snapshot and runtime keys (secrets are
  * redacted there, so no sink is opened): gates and PROV need the tables, sources and partitions.
  */
-function rebuildPlan(base: Manifest, root: string, warnings: Array<{ code: string; message: string }>): Plan | null {
+export function rebuildPlan(base: Manifest, root: string, warnings: Array<{ code: string; message: string }>): Plan | null {
   try {
     // Runtime-only keys (a sink's path, gates, guard …) live beside the hashed snapshot: merge them back in, key by key.
     const config = deepMerge(base.config.snapshot as Record<string, unknown>, base.config.runtime as Record<string, unknown>);
@@ -458,7 +458,7 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown> | unde
  * three levels, e.g. `<out>/out/p2p-o2c`) that has one — so `commit` takes the `--out` directory the shards
  * were given as well as the control root itself.
  */
-async function findControlRoot(dir: string): Promise<string> {
+export async function findControlRoot(dir: string): Promise<string> {
   const has = async (d: string): Promise<boolean> => fs.stat(join(d, '_manifests')).then((st) => st.isDirectory(), () => false);
   if (await has(dir)) return dir;
   const found: string[] = [];

@@ -10,6 +10,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { Manifest } from '../provenance/manifest.js';
+import type { GateReport } from '../quality/gates.js';
 
 export const PIPES_VERSION = '0.1';
 
@@ -38,6 +39,12 @@ export function decodePipesParam(value: string): Record<string, unknown> {
 /** A metadata entry in Pipes' typed form. */
 function meta(raw: unknown, type: string): { raw_value: unknown; type: string } {
   return { raw_value: raw, type };
+}
+
+/** `dagster.report_gates_as_checks` of a config (or a manifest's runtime keys). */
+export function gatesAsChecks(runtimeConfig: unknown): boolean {
+  const d = (runtimeConfig as { dagster?: { report_gates_as_checks?: unknown } } | null | undefined)?.dagster;
+  return d?.report_gates_as_checks === true;
 }
 
 export class PipesSession {
@@ -145,6 +152,35 @@ export class PipesSession {
           ...(tableName === null ? { tables: meta(Object.fromEntries(Object.entries(manifest.tables).map(([t, s]) => [t, s.rows])), 'json') } : {}),
         },
       });
+    }
+  }
+
+  /**
+   * `report_asset_check` per gate and asset key (controls.md §10.4, `dagster.report_gates_as_checks`):
+   * passed = pass or not applicable; severity ERROR when the gates were enforced, else WARN; metadata
+   * carries status, value, threshold, comparison, n and the gate's message.
+   */
+  reportGateChecks(report: GateReport): void {
+    if (!this.channel) return;
+    const keys = this.context?.asset_keys && this.context.asset_keys.length > 0 ? this.context.asset_keys : [null];
+    for (const key of keys) {
+      for (const r of report.results) {
+        this.write('report_asset_check', {
+          asset_key: key,
+          check_name: r.gate,
+          passed: r.status === 'pass' || r.status === 'not_applicable',
+          severity: report.enforce ? 'ERROR' : 'WARN',
+          metadata: {
+            status: meta(r.status, 'text'),
+            value: meta(r.value, r.value === null ? 'null' : 'float'),
+            threshold: meta(r.threshold, 'float'),
+            comparison: meta(r.comparison, 'text'),
+            n: meta(r.n, 'int'),
+            message: meta(r.message, 'text'),
+            profile: meta(report.profile, 'text'),
+          },
+        });
+      }
     }
   }
 

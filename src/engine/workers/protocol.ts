@@ -62,7 +62,8 @@ export interface WireBatch {
 
 export type WorkerToMain =
   | { readonly type: 'ready' }
-  | { readonly type: 'bytes'; readonly job: number; readonly fromId: string; readonly table: string; readonly key: string; readonly chunk: Uint8Array; readonly rows: number }
+  /** One encoded batch: `rows` rows as consecutive chunks, each the start of its own transferred ArrayBuffer. */
+  | { readonly type: 'bytes'; readonly job: number; readonly fromId: string; readonly table: string; readonly key: string; readonly chunks: Uint8Array[]; readonly rows: number }
   | { readonly type: 'batch'; readonly job: number; readonly fromId: string; readonly batch: WireBatch }
   | {
     readonly type: 'done';
