@@ -8,6 +8,7 @@
  *   node dist/bench/workers.js [--lines 2000000] [--repeats 2] [--workers-list 0,1,2] [--results bench/results]
  */
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fmt, machine, measureInterleaved, RESULTS_DIR, writeResults, type Summary, type Target } from './harness.js';
 import { benchConfig } from './worker.js';
 
@@ -48,18 +49,25 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   const speed = (w: number): number | null => (by.get(w) && base1 ? by.get(w)!.rowsPerSec / base1.rowsPerSec : null);
   if (by.has(2)) targets.push({ name: 'rows/s --workers 2 ÷ --workers 1', wanted: `≥ ${TARGET_2}×`, value: speed(2), unit: '×', met: speed(2) === null ? null : speed(2)! >= TARGET_2 });
+  // architecture.md §8 ("2 cores give ~2×") measures against one process: the in-process run is one thread.
+  const vsOne = by.has(2) && by.has(0) ? by.get(2)!.rowsPerSec / by.get(0)!.rowsPerSec : null;
+  if (vsOne !== null) targets.push({ name: 'rows/s --workers 2 ÷ in-process (one thread)', wanted: `≥ ${TARGET_2}×`, value: vsOne, unit: '×', met: vsOne >= TARGET_2 });
   for (const w of o.workers.filter((x) => x > 2)) targets.push({ name: `rows/s --workers ${w} ÷ --workers 1`, wanted: w === 16 ? `≥ ${TARGET_16}×` : 'recorded', value: speed(w), unit: '×', met: w === 16 && speed(w) !== null ? speed(w)! >= TARGET_16 : null });
   const hashes = new Set(runs.map((r) => JSON.stringify(r.outputHashes ?? null)));
   const meta = { ...machine(), method: `alternating repeats, unpinned, best of ${o.repeats}`, lines: o.lines };
   await writeResults(o.resultsDir, 'workers', 'Journal-entry lines → CSV with --workers N', meta, runs, targets, [
     `Identical output bytes across worker counts: ${hashes.size === 1 ? 'yes' : `**no** (${hashes.size} different sets)`}.`,
     'Workers generate and encode whole logical partitions (company × month); the main thread orders the encoded chunks by partition, hashes and writes them, so files are byte-identical to the in-process run.',
-    `On a 2-core machine two workers compete with the main thread (hashing, writing) and with the OS; the ratio is ${fmt(speed(2) ?? NaN, 2)}×.`,
+    `Cores busy (CPU s ÷ s, best run): ${runs.map((r, i) => `${specs[i].label} ${fmt((r.cpuSeconds ?? NaN) / r.seconds, 2)}`).join(', ')}. --workers 1 already overlaps generation (worker) with hashing and writing (main thread), so on 2 cores --workers 2 ÷ --workers 1 is bounded by 2 ÷ (cores busy at --workers 1) even with zero overhead; against the in-process run the bound is 2 ÷ (its cores busy).`,
+    `On a 2-core machine two workers compete with the main thread (hashing, writing), V8's GC helper threads and the OS; the ratio is ${fmt(speed(2) ?? NaN, 2)}× (vs in-process ${fmt(vsOne ?? NaN, 2)}×).`,
   ]);
   process.stderr.write(`bench: results in ${o.resultsDir}/workers.md\n`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
-});
+// A CLI entry: importing this module (e.g. from a test) must not start a benchmark.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
