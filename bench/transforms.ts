@@ -12,7 +12,9 @@
  * wall seconds of each, and the same on CPU seconds. Writes bench/results/transforms.{json,md};
  * the target (≤ 15 % loss) is recorded, not enforced.
  */
+import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PipelineConfig } from '../src/index.js';
 import { fmt, fmtInt, machine, measureInterleaved, pinning, RESULTS_DIR, writeResults, type Summary, type Target } from './harness.js';
 import { benchConfig } from './worker.js';
@@ -115,7 +117,20 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write(`bench transforms: loss ${fmt(wallLoss * 100)} % wall, ${Number.isFinite(cpuLoss) ? fmt(cpuLoss * 100) : 'n/a'} % CPU → ${join(opts.resultsDir, 'transforms.md')}\n`);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`\nbench transforms failed: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+/** True when this module is the process entry (`node dist/bench/transforms.js`), not an import. */
+function isEntry(): boolean {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`\nbench transforms failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,7 +1,7 @@
 /**
  * The keyed streams of the per-entry transforms (src/transforms/data-quality/streams.ts):
- * EntryKeys = derive() byte for byte, Stream = Rng draw for draw, sub-streams per purpose that
- * differ from each other, and geometric skipping with the same law as Bernoulli(p) per slot.
+ * EntryKeys (a keyed function of the document id), Stream = Rng draw for draw, sub-streams per
+ * purpose that differ from each other, and geometric skipping with the same law as Bernoulli(p) per slot.
  */
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../src/random/derive.js';
@@ -11,16 +11,48 @@ import { EntryKeys, gapThresholds, saltOf, Stream } from '../../src/transforms/d
 const LABELS = ['', 'a', 'héllo wörld ✓', '0a1b2c3d-0000-8abc-9def-0123456789ab', 'x'.repeat(400)];
 
 describe('EntryKeys', () => {
-  it('key(label) and words(label) equal derive(seed, component, partition, label)', () => {
+  const copy = (k: EntryKeys, label: string): number[] => Array.from(k.words(label));
+
+  it('words(label) is a pure function of (seed, component, partition, label)', () => {
     for (const [seed, comp, p] of [[42n, 'fraud', 0], [0n, 'noise', 7], [(1n << 64n) - 1n, 'kompønent', 123456]] as const) {
-      const keys = new EntryKeys(seed, comp, p);
-      for (const label of LABELS) {
-        const d = derive(seed, comp, p, label);
-        expect(keys.key(label).equals(d)).toBe(true);
-        const w = keys.words(label);
-        for (let i = 0; i < 8; i++) expect(w[i]).toBe(d.readInt32BE(4 * i));
-      }
+      const a = new EntryKeys(seed, comp, p);
+      const b = new EntryKeys(seed, comp, p);
+      for (const label of LABELS) expect(copy(a, label)).toEqual(copy(b, label));
     }
+  });
+
+  it('another seed, component, partition or label gives another key', () => {
+    const base = copy(new EntryKeys(42n, 'fraud', 0), LABELS[3]);
+    expect(copy(new EntryKeys(43n, 'fraud', 0), LABELS[3])).not.toEqual(base);
+    expect(copy(new EntryKeys(42n, 'noise', 0), LABELS[3])).not.toEqual(base);
+    expect(copy(new EntryKeys(42n, 'fraud', 1), LABELS[3])).not.toEqual(base);
+    const keys = new EntryKeys(42n, 'fraud', 0);
+    const seen = new Set<string>();
+    for (const label of LABELS) seen.add(copy(keys, label).join(','));
+    expect(seen.size).toBe(LABELS.length);
+  });
+
+  it('one changed character anywhere in a document id flips about half of the 256 key bits', () => {
+    const keys = new EntryKeys(42n, 'noise', 3);
+    const id = LABELS[3];
+    const base = copy(keys, id);
+    const popcount = (x: number): number => {
+      let c = 0;
+      for (let v = x >>> 0; v !== 0; v >>>= 1) c += v & 1;
+      return c;
+    };
+    let total = 0;
+    for (let i = 0; i < id.length; i++) {
+      const other = id.slice(0, i) + (id[i] === 'a' ? 'b' : 'a') + id.slice(i + 1);
+      const w = copy(keys, other);
+      let flipped = 0;
+      for (let j = 0; j < 8; j++) flipped += popcount(w[j] ^ base[j]);
+      // Binomial(256, 1/2): mean 128, sd 8.
+      expect(flipped).toBeGreaterThan(80);
+      expect(flipped).toBeLessThan(176);
+      total += flipped;
+    }
+    expect(Math.abs(total / id.length - 128)).toBeLessThan(8);
   });
 
   it('rejects a seed outside 0…2^64−1 like derive()', () => {
@@ -31,12 +63,11 @@ describe('EntryKeys', () => {
 
 describe('Stream', () => {
   it('fromKey / fromWords draw exactly like new Rng(key), through every Rng method', () => {
-    const keys = new EntryKeys(42n, 'fraud', 3);
     for (const label of LABELS) {
       const key = derive(42n, 'fraud', 3, label);
       const ref = new Rng(key);
       const a = new Stream().fromKey(key);
-      const b = new Stream().fromWords(keys.words(label));
+      const b = new Stream().fromWords(Int32Array.from({ length: 8 }, (_, i) => key.readInt32BE(4 * i)));
       for (let i = 0; i < 50; i++) {
         const x = [ref.float(), ref.int(0, 9), ref.nextU32(), ref.chance(0.3), ref.normal(), ref.weightedIndex([1, 2, 3]), ref.pick(['p', 'q', 'r'])];
         expect([a.float(), a.int(0, 9), a.nextU32(), a.chance(0.3), a.normal(), a.weightedIndex([1, 2, 3]), a.pick(['p', 'q', 'r'])]).toEqual(x);

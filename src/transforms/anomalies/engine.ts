@@ -65,8 +65,15 @@ interface Pending extends Decision {
   readonly hashBefore: string;
 }
 
-/** A batch of the input rows in `segs` ([from, to) pairs, in order), `len` rows in all. */
+/**
+ * A batch of the input rows in `segs` ([from, to) pairs, in order), `len` rows in all. With
+ * `inPlace` (an exclusive input) the string columns are laid out in place, and a batch whose rows
+ * all stay where they are (no emitted or dropped lines) is passed on itself: zero copy.
+ */
 function gather(src: Batch, segs: readonly number[], firstRow: number, len: number, inPlace: readonly Decision[] | null): Batch {
+  if (inPlace && segs.length === 2 && segs[0] === 0 && segs[1] === src.length && len === src.length && hasTypedMasks(src)) {
+    return firstRow === src.firstRow ? src : { ...src, firstRow };
+  }
   const values: ColumnValues[] = [];
   const nulls: Array<Uint8Array | null> = [];
   for (let c = 0; c < src.values.length; c++) {
@@ -107,6 +114,13 @@ function gather(src: Batch, segs: readonly number[], firstRow: number, len: numb
   return { schema: src.schema, partition: src.partition, firstRow, length: len, values, nulls };
 }
 
+/** True when every nullable typed column of `b` has its null mask (what `createBatch` gives and readers expect). */
+function hasTypedMasks(b: Batch): boolean {
+  const cols = b.schema.columns;
+  for (let c = 0; c < cols.length; c++) if (cols[c].nullable && cols[c].type !== 'string' && !b.nulls[c]) return false;
+  return true;
+}
+
 /**
  * The same layout as `gather`'s segments, in place on a string column of an exclusive input
  * (TransformInput.exclusive): from the last decision to the first, its emitted rows are inserted
@@ -133,6 +147,56 @@ function countRun(o: JelColumns, st: number): number {
 
 function rebase(b: Batch, shift: number): Batch {
   return shift === 0 ? b : { ...b, firstRow: b.firstRow + shift };
+}
+
+/** Rewritten `je_approvals` rows of one batch, column by column (no tuple per row); reused. */
+class ApprovalRows {
+  private readonly doc: string[] = [];
+  private readonly seq: number[] = [];
+  private readonly action: string[] = [];
+  private readonly actor: string[] = [];
+  private readonly role: string[] = [];
+  private readonly level: number[] = [];
+  private readonly ts: number[] = [];
+
+  clear(): void {
+    this.doc.length = 0;
+    this.seq.length = 0;
+    this.action.length = 0;
+    this.actor.length = 0;
+    this.role.length = 0;
+    this.level.length = 0;
+    this.ts.length = 0;
+  }
+
+  push(doc: string, seq: number, action: string, actor: string, role: string, level: number, ts: number): void {
+    this.doc.push(doc);
+    this.seq.push(seq);
+    this.action.push(action);
+    this.actor.push(actor);
+    this.role.push(role);
+    this.level.push(level);
+    this.ts.push(ts);
+  }
+
+  /** The rows as a batch of `like`'s schema and partition starting at `firstRow`. */
+  toBatch(like: Batch, firstRow: number): Batch {
+    const ix = jeApprovals.index;
+    const nb = createBatch(like.schema, like.partition, firstRow, this.doc.length);
+    const v = nb.values;
+    const str = (name: string, src: readonly string[]): void => {
+      const col = v[ix.get(name)!] as Array<string | null>;
+      for (let k = 0; k < src.length; k++) col[k] = src[k];
+    };
+    str('document_id', this.doc);
+    (v[ix.get('action_seq')!] as Int32Array).set(this.seq);
+    str('action', this.action);
+    str('actor_id', this.actor);
+    str('actor_role', this.role);
+    (v[ix.get('approval_level')!] as Int32Array).set(this.level);
+    (v[ix.get('action_timestamp')!] as Float64Array).set(this.ts);
+    return nb;
+  }
 }
 
 export class AnomalyInjector implements PartitionTransform {
@@ -173,6 +237,7 @@ export class AnomalyInjector implements PartitionTransform {
   private carryDoc: string | null = null;
   private seqDoc: string | null = null;
   private seqNext = 1;
+  private readonly apprRows = new ApprovalRows();
 
   /**
    * @param partitionOffset added to the source partition in label and cluster ids, so a transform fed
@@ -412,7 +477,8 @@ export class AnomalyInjector implements PartitionTransform {
       return;
     }
     if (o.isAnomaly[s] !== 0 || o.isElimination[s] !== 0 || n < 2 || dr < 0 || cr < 0) return;
-    // = Rng.for(seed, component, p, document_id) (D7), from a reused stream: no allocation for the ~97 % not selected.
+    // The entry's stream keyed by (seed, component, p, document_id) (D7; the fast entry key of streams.ts
+    // `EntryKeys`), from a reused stream: no allocation for the ~97 % not selected.
     const rng = this.stream.fromWords(this.keys!.words(doc));
     const u = rng.float();
     const day = o.postingDate[s];
@@ -540,13 +606,14 @@ export class AnomalyInjector implements PartitionTransform {
     let result: Batch;
     if (!touched) result = rebase(b, this.apprShift);
     else {
-      const rows: Array<[string, number, string, string, string, number, number]> = [];
+      const rows = this.apprRows;
+      rows.clear();
       const pushRow = (doc: string, a: string, who: string, r: string, lv: number, t: number): void => {
         if (this.seqDoc !== doc) {
           this.seqDoc = doc;
           this.seqNext = 1;
         }
-        rows.push([doc, this.seqNext++, a, who, r, lv, t]);
+        rows.push(doc, this.seqNext++, a, who, r, lv, t);
       };
       const pendingCopies: number[] = [];
       for (let i = 0; i < b.length; i++) {
@@ -554,17 +621,17 @@ export class AnomalyInjector implements PartitionTransform {
         const p = this.plans.get(doc);
         const cp = this.copies.get(doc);
         if (cp) {
-          rows.push([doc, seq[i], action[i]!, actor[i]!, role[i]!, level[i], ts[i]]);
+          rows.push(doc, seq[i], action[i]!, actor[i]!, role[i]!, level[i], ts[i]);
           pendingCopies.push(i);
           // The copies' actions follow once the source's run of actions ends in this batch.
           if (i + 1 === b.length || ids[i + 1] !== doc) {
-            for (const c of cp) for (const k of pendingCopies) rows.push([c.id, seq[k], action[k]!, actor[k]!, role[k]!, level[k], ts[k] + c.shift]);
+            for (const c of cp) for (const k of pendingCopies) rows.push(c.id, seq[k], action[k]!, actor[k]!, role[k]!, level[k], ts[k] + c.shift);
             pendingCopies.length = 0;
           }
           continue;
         }
         if (!p) {
-          rows.push([doc, seq[i], action[i]!, actor[i]!, role[i]!, level[i], ts[i]]);
+          rows.push(doc, seq[i], action[i]!, actor[i]!, role[i]!, level[i], ts[i]);
           continue;
         }
         if (p.kind === 'replace') {
@@ -590,18 +657,8 @@ export class AnomalyInjector implements PartitionTransform {
         if (p.rushedBase !== undefined) t = p.rushedBase + (seq[i] - 1) * 90;
         pushRow(doc, act, who, r, level[i], t);
       }
-      const nb = createBatch(b.schema, b.partition, b.firstRow + this.apprShift, rows.length);
-      const v = nb.values;
-      rows.forEach((row, k) => {
-        (v[ix.get('document_id')!] as Array<string | null>)[k] = row[0];
-        (v[ix.get('action_seq')!] as Int32Array)[k] = row[1];
-        (v[ix.get('action')!] as Array<string | null>)[k] = row[2];
-        (v[ix.get('actor_id')!] as Array<string | null>)[k] = row[3];
-        (v[ix.get('actor_role')!] as Array<string | null>)[k] = row[4];
-        (v[ix.get('approval_level')!] as Int32Array)[k] = row[5];
-        (v[ix.get('action_timestamp')!] as Float64Array)[k] = row[6];
-      });
-      this.apprShift += rows.length - b.length;
+      const nb = rows.toBatch(b, b.firstRow + this.apprShift);
+      this.apprShift += nb.length - b.length;
       result = nb;
     }
     // Forget entries whose actions are complete; the batch's last entry may continue in the next one.

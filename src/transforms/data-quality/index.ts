@@ -5,7 +5,8 @@
  * pipeline can be scored knowing exactly which field changed, from what to what.
  *
  * Rules implemented here:
- * - Stage isolation (D7): one key per entry, `derive(seed, componentId, p, document_id)`, and from it
+ * - Stage isolation (D7): one key per entry, keyed by (seed, componentId, p, document_id) (streams.ts
+ *   `EntryKeys`: one SHA-256 stage key per partition, a fast keyed mix per entry), and from it
  *   one cheap sub-stream per (field, injector) (streams.ts `Stream.fromMix`; duplicates: `duplicate`),
  *   never the output position; each injector's process runs whatever the others decide, so
  *   retuning one moves no other's issues. Rows it does not change pass byte-identical
@@ -300,7 +301,7 @@ export class DataQualityPartition implements PartitionTransform {
     this.states.delete(partition);
   }
 
-  /** Per-partition key deriver (one SHA-256 per entry, domain.md D7). */
+  /** Per-partition entry keys (one SHA-256 stage key per partition, a fast keyed mix per entry; streams.ts, D7). */
   private keysFor(p: number): EntryKeys {
     if (this.keys === null || this.keysPartition !== p) {
       this.keys = new EntryKeys(this.ctx.seed, this.componentId, p);
@@ -311,7 +312,7 @@ export class DataQualityPartition implements PartitionTransform {
 
   /**
    * Decides and records every issue of the entry at rows [s, s + n). Every draw comes from a
-   * sub-stream of the entry's one key (`derive(seed, component, p, document_id)`), one per
+   * sub-stream of the entry's one key (`EntryKeys.words(document_id)`), one per
    * (field, injector): `Stream.fromMix(key, saltOf('field/injector'))` (domain.md §9.1 "keyed by
    * document_id and field"). Each injector's process runs whatever the others do (its decisions and
    * content draws are made even where a higher-precedence issue wins the value), so switching or

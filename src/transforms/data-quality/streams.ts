@@ -1,97 +1,87 @@
 /**
  * Cheap keyed streams for the per-entry transforms (anomalies, data_quality; domain.md D4/D7).
  *
- * - `EntryKeys.key(label)` is byte-for-byte `derive(seed, componentId, partition, label)`
- *   (src/random/derive.ts), with the fixed prefix (seed, component, partition) encoded once per
- *   partition instead of once per entry: one SHA-256 per entry and no other work.
+ * - `EntryKeys.words(document_id)` is the entry key: ONE SHA-256 stage key per (seed, component,
+ *   partition), `derive(seed, componentId, partition, ENTRY_MIX_LABEL)`, and per entry a fast keyed
+ *   non-cryptographic mix of the id's UTF-16 code units under that key (two murmur3-style lanes,
+ *   then eight finalised output words). Deliberate deviation from D7's literal per-entry
+ *   `derive(seed, component, p, document_id)` (a SHA-256 per entry and stage): it keeps D7's intent —
+ *   draws keyed by (seed, component, partition, document_id), never by position, so toggling or
+ *   retuning one stage changes only what that stage mutates — at a fraction of the cost. Document
+ *   ids are themselves SHA-256-derived (D5), so nothing here needs a cryptographic mix.
  * - `Stream` is the same xoroshiro128+ as `Rng` (pure-rand's state layout, 53-bit floats), but
- *   reusable: `fromKey(key)` gives exactly the stream of `new Rng(key)` (so `Rng.for(…, doc)`
- *   draws are unchanged), and `fromMix(words, salt)` gives an independent sub-stream per purpose
- *   (a field, an injector) from ONE entry key by a non-cryptographic mix of the key words with a
- *   fixed per-purpose salt. Sub-streams of different salts never share draws, so switching one
- *   purpose on or off never shifts another's draws (stage isolation, D7).
+ *   reusable: `fromKey(key)` gives exactly the stream of `new Rng(key)`, `fromWords(words)` the stream
+ *   of an entry key, and `fromMix(words, salt)` an independent sub-stream per purpose (a field, an
+ *   injector) from ONE entry key by a non-cryptographic mix of the key words with a fixed
+ *   per-purpose salt. Sub-streams of different salts never share draws, so switching one purpose on
+ *   or off never shifts another's draws (stage isolation, D7).
  *
  * A `Stream` is an `Rng` (it overrides the two primitive draws every other method is built on), so
  * the distributions and helpers that take an `Rng` accept it.
  */
-import { hash } from 'node:crypto';
-import { MAX_SEED } from '../../random/derive.js';
+import { derive } from '../../random/derive.js';
 import { Rng } from '../../random/rng.js';
 
-const PREFIX = Buffer.from('dsp-seed-v1\u0000', 'utf8');
 const TWO_POW_26 = 67108864;
 const TWO_POW_53 = 9007199254740992;
 const DUMMY_KEY = new Uint8Array(32).fill(1);
-/** base64 alphabet → 6-bit value ('=' → 0). */
-const B64 = new Int32Array(128);
-for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+/** The label of the per-partition stage key (it starts with NUL, which no document id does). */
+export const ENTRY_MIX_LABEL = '\u0000entry-mix/v1';
+
+/** murmur3_32's block step: absorbs the 32-bit block `m` into the lane `h`. */
+function absorb(h: number, m: number): number {
+  let k = Math.imul(m, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
 
 /**
- * `derive(seed, componentId, partition, label)` for many labels of one (seed, component, partition).
+ * Entry keys of one (seed, component, partition): `words(document_id)` (see the module comment).
  *
  * @example
  * const keys = new EntryKeys(42n, 'noise', 0);
- * keys.key(docId).equals(derive(42n, 'noise', 0, docId)); // true
+ * const s = new Stream().fromMix(keys.words(docId), saltOf('line_text/typo'));
  */
 export class EntryKeys {
-  private buf: Buffer;
-  private readonly head: number;
-  private view: Buffer = Buffer.alloc(0);
-  private viewLen = -1;
-  /** The last key as eight signed 32-bit big-endian words (`words()`). */
+  /** The stage key as eight signed 32-bit big-endian words. */
+  private readonly k = new Int32Array(8);
+  /** The last entry key (`words()`), reused. */
   readonly w = new Int32Array(8);
-  private readonly bytes = new Uint8Array(33);
 
+  /** Throws RangeError for a seed outside 0…2^64−1 (as derive() does). */
   constructor(seed: bigint, componentId: string, partition: number) {
-    if (seed < 0n || seed > MAX_SEED) throw new RangeError(`seed ${seed} outside 0…2^64−1`);
-    const id = Buffer.from(componentId, 'utf8');
-    this.head = PREFIX.length + 8 + 4 + id.length + 4;
-    this.buf = Buffer.alloc(this.head + 4 + 128);
-    let pos = PREFIX.copy(this.buf, 0);
-    pos = this.buf.writeBigUInt64BE(seed, pos);
-    pos = this.buf.writeUInt32BE(id.length, pos);
-    pos += id.copy(this.buf, pos);
-    this.buf.writeUInt32BE(partition >>> 0, pos);
+    const key = derive(seed, componentId, partition, ENTRY_MIX_LABEL);
+    for (let i = 0; i < 8; i++) this.k[i] = key.readInt32BE(4 * i);
   }
 
-  /** The 32-byte key of `label` (= derive(seed, componentId, partition, label)). */
-  key(label: string): Buffer {
-    return hash('sha256', this.message(label), 'buffer') as unknown as Buffer;
-  }
-
-  /** The derivation input of `label` (a view of the reused buffer). */
-  private message(label: string): Buffer {
-    const need = this.head + 4 + label.length * 3;
-    if (this.buf.length < need) {
-      const b = Buffer.alloc(need * 2);
-      this.buf.copy(b, 0, 0, this.head);
-      this.buf = b;
-    }
-    const n = this.buf.write(label, this.head + 4, 'utf8');
-    this.buf.writeUInt32BE(n, this.head);
-    // Ids of one source have one length: the view of that length is made once, not per entry.
-    if (this.viewLen !== n || this.view.buffer !== this.buf.buffer) {
-      this.view = this.buf.subarray(0, this.head + 4 + n);
-      this.viewLen = n;
-    }
-    return this.view;
-  }
-
-  /** The key of `label` as eight words in `this.w` (for `Stream.fromMix`). */
+  /**
+   * The key of `label` (a document id) as eight words in `this.w` (overwritten by the next call):
+   * a pure function of (seed, component, partition, label).
+   */
   words(label: string): Int32Array {
-    // A base64 digest decoded here costs about half of a Buffer digest (no ArrayBuffer per entry).
-    const h = hash('sha256', this.message(label), 'base64') as string;
-    const by = this.bytes;
-    let o = 0;
-    // 44 characters: 10 groups of 4 (30 bytes), then 3 characters and '=' (2 bytes).
-    for (let i = 0; i < 44; i += 4) {
-      const x = (B64[h.charCodeAt(i)] << 18) | (B64[h.charCodeAt(i + 1)] << 12) | (B64[h.charCodeAt(i + 2)] << 6) | B64[h.charCodeAt(i + 3)];
-      by[o++] = x >>> 16;
-      by[o++] = (x >>> 8) & 255;
-      by[o++] = x & 255;
+    const k = this.k;
+    const n = label.length;
+    // Two lanes under different key words over the code units, two per block.
+    let a = k[0];
+    let b = k[1];
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const m = label.charCodeAt(i) | (label.charCodeAt(i + 1) << 16);
+      a = absorb(a, m);
+      b = absorb(b, m ^ k[2]);
     }
+    if (i < n) {
+      const m = label.charCodeAt(i) | 0x10000;
+      a = absorb(a, m);
+      b = absorb(b, m ^ k[2]);
+    }
+    a = fmix32(a ^ n);
+    b = fmix32((b ^ n) + a);
+    a = fmix32(a ^ k[3] ^ (b >>> 16));
     const w = this.w;
-    for (let i = 0; i < 8; i++) w[i] = (by[4 * i] << 24) | (by[4 * i + 1] << 16) | (by[4 * i + 2] << 8) | by[4 * i + 3];
+    for (let j = 0; j < 8; j++) w[j] = fmix32((fmix32(a ^ k[j]) + (b ^ k[(j + 4) & 7])) | 0);
     return w;
   }
 }
@@ -154,7 +144,7 @@ export class Stream extends Rng {
     return this.set(be(off), be(off + 4), be(off + 8), be(off + 12));
   }
 
-  /** The state of `new Rng(key)` from the key's words (`EntryKeys.words`). */
+  /** The state of `new Rng(key)` for a key given as eight big-endian words (an `EntryKeys.words` entry key). */
   fromWords(w: Int32Array): this {
     return w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 ? this.set(w[4], w[5], w[6], w[7]) : this.set(w[0], w[1], w[2], w[3]);
   }
