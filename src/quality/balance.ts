@@ -53,6 +53,7 @@ export class BalanceAccumulator implements Accumulator {
     const acct = col(batch, 'gl_account');
     const debit = col(batch, 'debit_amount');
     const credit = col(batch, 'credit_amount');
+    if (this.observeNative(batch, doc, cc, fy, fp, acct, debit, credit)) return;
     for (let r = 0; r < batch.length; r++) {
       const id = readString(batch, doc, r) ?? '';
       if (!this.open || this.open.id !== id) {
@@ -69,6 +70,46 @@ export class BalanceAccumulator implements Accumulator {
       }
       this.open.net += (readCents(batch, debit, r) ?? 0) - (readCents(batch, credit, r) ?? 0);
     }
+  }
+
+  /**
+   * The same counting as `observe` over the columns as the generator stores them (strings,
+   * Int32 year/period, Float64 cents), without a typed read per cell (issue 6); false (nothing
+   * counted) when a column is missing, re-typed or has a null mask, for the generic loop.
+   */
+  private observeNative(batch: Batch, doc: number, cc: number, fy: number, fp: number, acct: number, debit: number, credit: number): boolean {
+    if (doc < 0 || cc < 0 || fy < 0 || fp < 0 || acct < 0 || debit < 0 || credit < 0) return false;
+    const v = batch.values, nulls = batch.nulls;
+    const ids = v[doc], ccs = v[cc], fys = v[fy], fps = v[fp], accts = v[acct], dr = v[debit], cr = v[credit];
+    if (!Array.isArray(ids) || !Array.isArray(ccs) || !Array.isArray(accts)) return false;
+    if (!(fys instanceof Int32Array) || !(fps instanceof Int32Array) || !(dr instanceof Float64Array) || !(cr instanceof Float64Array)) return false;
+    if (nulls[fy] || nulls[fp] || nulls[debit] || nulls[credit]) return false;
+    let open = this.open;
+    // The group of the previous entry, reused while (company, year, period) stays the same.
+    let lastCc: string | null | undefined, lastFy = 0, lastFp = 0, group = '', g: Group | null = null;
+    for (let r = 0; r < batch.length; r++) {
+      const id = ids[r] ?? '';
+      if (open === null || open.id !== id) {
+        this.closeDoc();
+        const c = ccs[r];
+        if (g === null || c !== lastCc || fys[r] !== lastFy || fps[r] !== lastFp) {
+          lastCc = c;
+          lastFy = fys[r];
+          lastFp = fps[r];
+          group = `${c ?? ''}|${lastFy}|${lastFp}`;
+          g = this.groupOf(group);
+        }
+        g.documents++;
+        open = this.open = { id, group, net: 0, g, lastAccount: null };
+      }
+      const a = accts[r];
+      if (a !== null && a !== open.lastAccount) {
+        open.lastAccount = a;
+        open.g.accounts.add(a);
+      }
+      open.net += dr[r] - cr[r];
+    }
+    return true;
   }
 
   private groupOf(key: string): Group {

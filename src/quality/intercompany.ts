@@ -54,9 +54,13 @@ export class IcMatchAccumulator implements Accumulator {
     const partner = col(batch, 'trading_partner');
     const srcType = col(batch, 'source_document_type');
     const group = col(batch, 'group_amount');
+    // String columns as generated are read directly; re-typed or missing ones through readString.
+    const pv = partner >= 0 ? batch.values[partner] : null;
+    const sv = srcType >= 0 ? batch.values[srcType] : null;
+    const native = Array.isArray(pv) && Array.isArray(sv);
     for (let r = 0; r < batch.length; r++) {
       // Only intercompany lines are kept (bounded by the partition's IC entries).
-      if (readString(batch, partner, r) === null && readString(batch, srcType, r) !== 'ic_pair') continue;
+      if (native ? pv[r] === null && sv[r] !== 'ic_pair' : readString(batch, partner, r) === null && readString(batch, srcType, r) !== 'ic_pair') continue;
       const id = readString(batch, doc, r);
       if (id === null) continue;
       const g = readCents(batch, group, r) ?? 0;

@@ -110,10 +110,15 @@ export class ReferentialAccumulator implements Accumulator {
     // This table as a referrer.
     for (const f of plan.fks) {
       const count = this.countOf(f.fk);
+      if (!f.evaluate) {
+        // Target not produced: only nulls in a non-nullable FK count (no per-value work).
+        if (!f.nullable) count.nulls += nullCells(batch, f.col);
+        continue;
+      }
       const direct = f.targetMaster ? this.keys.get(f.target) : undefined;
       const resolveNow = f.targetMaster && this.complete.has(f.target);
       let values: Map<string, number> | null = null;
-      if (f.evaluate && !resolveNow) {
+      if (!resolveNow) {
         const store = f.targetMaster ? this.pending : this.partPending;
         values = store.get(f.fk) ?? null;
         if (!values) {
@@ -131,7 +136,6 @@ export class ReferentialAccumulator implements Accumulator {
           if (!f.nullable) count.nulls += k;
           return;
         }
-        if (!f.evaluate) return;
         if (resolveNow) {
           if (direct?.has(x)) count.valid += k;
           else count.invalid += k;
@@ -321,4 +325,17 @@ export class ReferentialAccumulator implements Accumulator {
 
 function fkId(table: string, column: string, target: string, targetColumn: string): string {
   return `${table}.${column}->${target}.${targetColumn}`;
+}
+
+/** Null cells of a column in a batch (string nulls or the numeric null mask). */
+function nullCells(batch: Batch, c: number): number {
+  const v = batch.values[c];
+  let k = 0;
+  if (Array.isArray(v)) {
+    for (let r = 0; r < batch.length; r++) if (v[r] === null) k++;
+  } else {
+    const mask = batch.nulls[c];
+    if (mask !== null) for (let r = 0; r < batch.length; r++) if (mask[r] === 1) k++;
+  }
+  return k;
 }

@@ -7,6 +7,7 @@
  */
 import type { Batch, StringValues } from '../engine/batch.js';
 import { formatDate } from '../domain/dates.js';
+import { firstDigit } from '../quality/benford.js';
 
 export const PROFILE_VERSION = '1.0';
 /** In the control root (the shards' under _manifests/), next to gates.json. */
@@ -56,12 +57,8 @@ function add(map: Record<string, number>, key: string, n = 1): void {
   map[key] = (map[key] ?? 0) + n;
 }
 
-/** First significant digit of a non-zero integer cents value. */
-function firstDigit(cents: number): number {
-  let a = Math.abs(cents);
-  while (a >= 10) a = Math.floor(a / 10);
-  return a;
-}
+/** `lines_per_entry` keys by line count (the last = MAX_LINES_BUCKET or more). */
+const LINE_KEYS = Array.from({ length: MAX_LINES_BUCKET + 1 }, (_, i) => String(i));
 
 export class RunProfile {
   private p: ProfileJson = RunProfile.empty();
@@ -117,17 +114,24 @@ export class RunProfile {
     let entryStart = -1;
     const closeEntry = (end: number): void => {
       if (entryStart < 0) return;
-      const n = end - entryStart;
-      add(j.lines_per_entry, String(Math.min(n, MAX_LINES_BUCKET)));
+      add(j.lines_per_entry, LINE_KEYS[Math.min(end - entryStart, MAX_LINES_BUCKET)]);
     };
+    // Entries come in date order: the day's key is formatted once per run of equal days.
+    let lastDay = NaN, dayKey = '';
+    j.lines += b.length;
     for (let r = 0; r < b.length; r++) {
-      j.lines++;
       const starts = line ? line[r] === 1 : doc ? r === 0 || doc[r] !== doc[r - 1] : false;
       if (starts) {
         closeEntry(r);
         entryStart = r;
         j.entries++;
-        if (posting instanceof Int32Array) add(j.entries_per_day, formatDate(posting[r]));
+        if (posting instanceof Int32Array) {
+          if (posting[r] !== lastDay) {
+            lastDay = posting[r];
+            dayKey = formatDate(lastDay);
+          }
+          add(j.entries_per_day, dayKey);
+        }
         if (source) add(j.by_source, source[r] ?? 'null');
         if (process) add(j.by_process, process[r] ?? 'null');
       }

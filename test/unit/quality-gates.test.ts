@@ -121,6 +121,36 @@ describe('benford_mad', () => {
   });
 });
 
+describe('benford_mad, balance_coherence: typed columns and re-typed strings count alike', () => {
+  // The accumulators read generator-typed columns directly and anything else cell by cell (read.ts).
+  const retyped = defineTable('journal_entry_lines', 'strings', LINES.columns.map((c) => [c.name, ['int', 'money'].includes(c.type) ? s(c.description, { nullableByDesign: c.nullableByDesign }) : c] as const), LINES.key);
+  const toStrings = (row: Cell[]): Cell[] => row.map((v, c) => (typeof v === 'number' && LINES.columns[c].type === 'money' ? (v / 100).toFixed(2) : v));
+
+  it('the same lines give the same counts, groups and nets either way', () => {
+    const rng = Rng.for(42n, 'test', 0, 'typed-vs-strings');
+    const rows: Cell[][] = [];
+    for (let e = 0; e < 400; e++) {
+      const amount = Math.max(1, Math.round(10 ** (rng.float() * 6)));
+      const o = { period: 1 + (e % 3), source: e % 7 === 0 ? 'recurring' : 'manual', process: e % 11 === 0 ? 'H2R' : 'R2R', account: String(1000 + (e % 5)) };
+      // Every 13th entry is off by a cent per line pair: unbalanced groups must match too.
+      const skew = e % 13 === 0 ? 1 : 0;
+      rows.push(line(`d${e}`, 1, amount, 0, o), line(`d${e}`, 2, 0, amount - skew, o));
+    }
+    const typed = { benford: new BenfordAccumulator(), balance: new BalanceAccumulator(0) };
+    const strings = { benford: new BenfordAccumulator(), balance: new BalanceAccumulator(0) };
+    for (const [acc, b] of [[typed, batch(LINES, rows)], [strings, batch(retyped, rows.map(toStrings))]] as const) {
+      acc.benford.observe(b);
+      acc.balance.observe(b);
+    }
+    expect(strings.benford.finalize()).toEqual(typed.benford.finalize());
+    expect(typed.benford.counts.reduce((a, c) => a + c, 0)).toBeGreaterThan(500);
+    const balance = typed.balance.finalize();
+    expect(strings.balance.finalize()).toEqual(balance);
+    expect(balance.value).toBe(0);
+    expect(strings.balance.toJSON()).toEqual(typed.balance.toJSON());
+  });
+});
+
 describe('balance_coherence', () => {
   const balanced = [line('a', 1, 100, 0), line('a', 2, 0, 100)];
   it('groups by company, year and period; a group fails when Σdebit − Σcredit exceeds the tolerance', () => {
