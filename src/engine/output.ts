@@ -53,6 +53,13 @@ export class OutputChannel {
   private readonly onWritten: ((chunk: Buffer) => () => void) | null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** writeEncoded() callers waiting for pending (coalesced) chunks to be copied or written. */
+  private pendingReleases: Array<() => void> = [];
+  /**
+   * True when this channel learns when the destination is done with a chunk (zlib's or the sink's write
+   * callback), so writeEncoded() can report it; otherwise the sink may keep a reference.
+   */
+  readonly releasesChunks: boolean;
   private state: 'open' | 'committed' | 'aborted' = 'open';
   private failure: unknown = null;
 
@@ -77,8 +84,9 @@ export class OutputChannel {
       this.head = writer.writable;
     }
     // zlib is done with an input chunk when its write callback runs; a sink says so itself.
+    this.releasesChunks = gzip !== null || writer.releasesChunks === true;
     const recycle = this.encoder.recycle?.bind(this.encoder);
-    this.onWritten = recycle && (gzip !== null || writer.releasesChunks === true) ? (chunk) => () => recycle(chunk) : null;
+    this.onWritten = recycle && this.releasesChunks ? (chunk) => () => recycle(chunk) : null;
     this.done = (gzip && this.tap ? pipeline(gzip, this.tap, writer.writable) : finished(writer.writable)).catch((err: unknown) => {
       this.failure ??= err;
       throw err;
@@ -100,44 +108,55 @@ export class OutputChannel {
   /**
    * Bytes a worker thread encoded with this output's format and options (fragment formats only:
    * CSV/NDJSON rows after the header), counted as `rows` rows. Same bytes as `write(batch)`.
+   * `onReleased` (only when {@link releasesChunks}) runs once the chunk's memory is no longer needed —
+   * written, or copied into a coalesced write — so the caller may reuse it; never after a failure.
    */
-  async writeEncoded(chunk: Buffer, rows: number): Promise<void> {
+  async writeEncoded(chunk: Buffer, rows: number, onReleased?: () => void): Promise<void> {
     this.rows += rows;
-    if (chunk.length > 0) await this.push([chunk]);
+    if (chunk.length > 0) await this.push([chunk], onReleased);
+    else onReleased?.();
   }
 
   /**
    * Large chunks (the encoders cut ~256 KiB ones) go straight to the destination; only small
    * ones are coalesced, so writes stay coarse without copying every byte a second time.
    */
-  private async push(chunks: Buffer[]): Promise<void> {
+  private async push(chunks: Buffer[], released?: () => void): Promise<void> {
     for (const c of chunks) {
       if (c.length === 0) continue;
       if (c.length >= MIN_WRITE && this.pendingBytes === 0) {
-        await this.writeOut(c);
+        await this.writeOut(c, released);
         continue;
       }
       this.pending.push(c);
       this.pendingBytes += c.length;
+      if (released) this.pendingReleases.push(released);
       if (this.pendingBytes >= MIN_WRITE) await this.flush();
     }
   }
 
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    const single = this.pending.length === 1;
+    const chunk = single ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    const releases = this.pendingReleases;
     this.pending = [];
     this.pendingBytes = 0;
-    await this.writeOut(chunk);
+    this.pendingReleases = [];
+    // Coalesced chunks were copied: their memory is free now; a lone chunk is written as it is.
+    if (!single) for (const r of releases) r();
+    await this.writeOut(chunk, single ? releases[0] : undefined);
   }
 
-  private async writeOut(chunk: Buffer): Promise<void> {
+  private async writeOut(chunk: Buffer, released?: () => void): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.inlineHash) {
       this.inlineHash.update(chunk);
       this.inlineBytes += chunk.length;
     }
-    await writeChunk(this.head, chunk, this.onWritten?.(chunk));
+    const recycle = this.onWritten?.(chunk);
+    const done = released && recycle ? (): void => { recycle(); released(); } : (released ?? recycle);
+    await writeChunk(this.head, chunk, done && ((err?: Error | null) => { if (!err) done(); }));
   }
 
   /** Ends the byte stream, waits for the destination to finish, then commits atomically. */

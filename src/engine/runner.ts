@@ -698,11 +698,13 @@ class Executor {
         let rows = msg.rows;
         for (const view of msg.chunks) {
           const chunk = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-          await this.deliverEncoded(msg.fromId, msg.table, msg.key, chunk, rows, source, job.partition);
-          rows = 0;
+          const memory = view.buffer as ArrayBuffer;
+          // Counted before writing: once written, the memory may already be on its way back (chunk detached).
           bytes += chunk.length;
+          await this.deliverEncoded(msg.fromId, msg.table, msg.key, chunk, rows, source, job.partition, () => job.giveBack(memory));
+          rows = 0;
         }
-        if (rows > 0) await this.deliverEncoded(msg.fromId, msg.table, msg.key, Buffer.alloc(0), rows, source, job.partition);
+        if (rows > 0) await this.deliverEncoded(msg.fromId, msg.table, msg.key, Buffer.alloc(0), rows, source, job.partition, null);
         job.ack(bytes);
       } else if (msg.type === 'batch') {
         const schema = this.schemaOf(msg.fromId, msg.batch.table);
@@ -734,7 +736,8 @@ class Executor {
   }
 
   /** Worker-encoded bytes to every output of `fromId`'s table that expects this encoding. */
-  private async deliverEncoded(fromId: string, table: string, key: string, chunk: Buffer, rows: number, source: PlannedSource, partition: number): Promise<void> {
+  private async deliverEncoded(fromId: string, table: string, key: string, chunk: Buffer, rows: number, source: PlannedSource, partition: number, release: (() => void) | null): Promise<void> {
+    const targets: Array<{ sink: PlannedSink; channel: OutputChannel }> = [];
     for (const sink of this.sinksByInput.get(fromId) ?? []) {
       if (this.encodingKeys.get(sink.id) !== key) continue;
       const t = sink.tables.find((x) => x.schema.name === table);
@@ -742,7 +745,14 @@ class Executor {
       const producer = t.producers.find((p) => p.sourceId === source.id)!;
       const channel = this.channels.get(channelKey(sink.id, table, sink.layout === 'single' ? null : producer.offset + partition));
       if (!channel) throw new Error(`internal: no open output for ${sink.id}/${table}`);
-      await channel.writeEncoded(chunk, rows);
+      targets.push({ sink, channel });
+    }
+    // The chunk's memory goes back to the worker once every output is done with it — only if each says when.
+    let holders = targets.length;
+    const released = release && targets.every((x) => x.channel.releasesChunks) ? (): void => { if (--holders === 0) release(); } : undefined;
+    if (release && targets.length === 0) release();
+    for (const { sink, channel } of targets) {
+      await channel.writeEncoded(chunk, rows, released);
       if (rows > 0) {
         this.state.components[sink.id].received_events += rows;
         this.state.totalRows += rows;

@@ -13,6 +13,10 @@ export const CHUNK_BYTES = 256 * 1024;
 /** Scratch buffers kept for reuse per encoder (bounds memory: about this many × ~320 KiB). */
 const MAX_FREE = 8;
 const INITIAL_BYTES = CHUNK_BYTES + 64 * 1024;
+/** Scratch memory handed back from another thread ({@link adoptScratch}), shared by every ChunkBuffer of this thread. */
+const MAX_ADOPTED = 256;
+const adopted: Buffer[] = [];
+
 /**
  * Emitted chunk → the scratch buffer it is a view of (for {@link ChunkBuffer.recycle} and
  * {@link detachScratch}); module-wide so ownership survives the encoder that emitted the chunk.
@@ -35,6 +39,15 @@ export function detachScratch(chunk: Buffer): ArrayBuffer | null {
   if (base.byteOffset !== 0 || ab.byteLength !== base.length || ab instanceof SharedArrayBuffer) return null;
   lent.delete(chunk);
   return ab;
+}
+
+/**
+ * Takes back scratch memory that {@link detachScratch} sent away and another thread has finished with:
+ * the next emit() of any ChunkBuffer of this thread reuses it instead of allocating fresh memory (which
+ * costs page faults here and garbage collections on both threads). Other sizes are dropped.
+ */
+export function adoptScratch(ab: ArrayBuffer): void {
+  if (ab.byteLength === INITIAL_BYTES && adopted.length < MAX_ADOPTED) adopted.push(Buffer.from(ab));
 }
 
 export class ChunkBuffer {
@@ -67,7 +80,7 @@ export class ChunkBuffer {
     const chunk = base.subarray(0, pos);
     lent.set(chunk, base);
     this.out.push(chunk);
-    this.buf = this.free.pop() ?? Buffer.allocUnsafe(INITIAL_BYTES);
+    this.buf = this.free.pop() ?? adopted.pop() ?? Buffer.allocUnsafe(INITIAL_BYTES);
   }
 
   /** The chunks emitted since the last call. */

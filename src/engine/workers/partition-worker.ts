@@ -17,7 +17,7 @@ import { buildPlan } from '../plan.js';
 import { QualityGates } from '../../quality/gates.js';
 import { createRunGates, gateContext } from '../../quality/commit.js';
 import { RunProfile } from '../../report/profile.js';
-import { detachScratch } from '../../formats/chunk-buffer.js';
+import { adoptScratch, detachScratch } from '../../formats/chunk-buffer.js';
 import type { MainToWorker, WireBatch, WorkerInit, WorkerToMain } from './protocol.js';
 
 if (!parentPort) throw new Error('partition-worker must run in a worker thread');
@@ -59,6 +59,8 @@ port.on('message', (msg: MainToWorker) => {
       waiting = null;
       w();
     }
+  } else if (msg.type === 'recycle') {
+    for (const ab of msg.buffers) adoptScratch(ab);
   } else if (msg.type === 'job') {
     queue.push(msg);
     void pump();
@@ -86,8 +88,9 @@ async function pump(): Promise<void> {
 }
 
 /**
- * A chunk's memory as a transferable ArrayBuffer: an encoder's scratch buffer moves whole, without a copy;
- * other memory (e.g. a small chunk in Node's shared pool) is copied.
+ * A chunk's memory as a transferable ArrayBuffer: an encoder's scratch buffer moves whole, without a copy
+ * (the main thread sends it back once written, see `recycle`); other memory (e.g. a small chunk in Node's
+ * shared pool) is copied.
  */
 function transferable(chunk: Buffer): { view: Uint8Array; buffer: ArrayBuffer } {
   const scratch = detachScratch(chunk);

@@ -56,6 +56,11 @@ export class PartitionJob {
   ack(bytes: number): void {
     if (bytes > 0) this.worker.post({ type: 'ack', job: this.id, bytes });
   }
+
+  /** Hands chunk memory the main thread has finished with back to the worker (moved, not copied). */
+  giveBack(buffer: ArrayBuffer): void {
+    this.worker.post({ type: 'recycle', buffers: [buffer] }, [buffer]);
+  }
 }
 
 function workerError(msg: Extract<WorkerToMain, { type: 'error' }>): Error {
@@ -110,8 +115,8 @@ class PoolWorker {
     return this.jobs.size;
   }
 
-  post(msg: MainToWorker): void {
-    if (!this.exited) this.worker.postMessage(msg);
+  post(msg: MainToWorker, transfer: ArrayBuffer[] = []): void {
+    if (!this.exited) this.worker.postMessage(msg, transfer);
   }
 
   submit(job: PartitionJob): void {

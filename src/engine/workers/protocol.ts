@@ -48,7 +48,16 @@ export interface AckMessage {
   readonly bytes: number;
 }
 
-export type MainToWorker = JobRequest | AckMessage | { readonly type: 'close' };
+/**
+ * Chunk memory the main thread has finished writing, transferred back so the worker's encoders reuse it
+ * (no fresh allocation per chunk on the worker, no garbage on the main thread).
+ */
+export interface RecycleMessage {
+  readonly type: 'recycle';
+  readonly buffers: ArrayBuffer[];
+}
+
+export type MainToWorker = JobRequest | AckMessage | RecycleMessage | { readonly type: 'close' };
 
 /** A transferable columnar batch (schema by table name + producing component). */
 export interface WireBatch {
