@@ -129,8 +129,7 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
   if (ifExists !== undefined && !['fail', 'overwrite'].includes(ifExists)) throw new UsageError(`--if-exists must be fail or overwrite (got '${ifExists}')`);
   // controls.md §6.1: --gates off|warn|enforce, --gates-profile strict|default|lenient|none.
   if (values.gates !== undefined && !['off', 'warn', 'enforce'].includes(values.gates)) throw new UsageError(`--gates must be off, warn or enforce (got '${values.gates}')`);
-  const gatesProfile = values['gates-profile'];
-  if (gatesProfile !== undefined && !['strict', 'default', 'lenient', 'none'].includes(gatesProfile)) throw new UsageError(`--gates-profile must be strict, default, lenient or none (got '${gatesProfile}')`);
+  const gatesProfile = gatesProfileFlag(values['gates-profile']);
   if (values.progress !== undefined && !['auto', 'bar', 'ndjson', 'none'].includes(values.progress)) throw new UsageError(`--progress must be auto, bar, ndjson or none (got '${values.progress}')`);
   if (values['progress-interval'] !== undefined && !(Number.isInteger(Number(values['progress-interval'])) && Number(values['progress-interval']) >= 0)) throw new UsageError(`--progress-interval must be a whole number of milliseconds`);
 
@@ -206,7 +205,7 @@ async function cmdRun(args: string[], io: Out): Promise<number> {
       progressIntervalMs: interval,
       auditLog: values['audit-log'] ?? (process.env.DSP_AUDIT_LOG || null),
       manualPause,
-      gates: { mode: values.gates as 'off' | 'warn' | 'enforce' | undefined, profile: gatesProfile as 'strict' | 'default' | 'lenient' | 'none' | undefined },
+      gates: { mode: values.gates as 'off' | 'warn' | 'enforce' | undefined, profile: gatesProfile },
     });
     reporter.close();
     // Dagster materializes assets by commit only: an unsharded run commits in-process (controls.md §10.4).
@@ -344,16 +343,21 @@ async function cmdInspect(args: string[], io: Out): Promise<number> {
   return ExitCode.Success;
 }
 
+/** `--gates-profile` (controls.md §6.1), checked: run and inspect gates take the same names. */
+function gatesProfileFlag(value: string | undefined): ProfileName | undefined {
+  if (value !== undefined && !['strict', 'default', 'lenient', 'none'].includes(value)) throw new UsageError(`--gates-profile must be strict, default, lenient or none (got '${value}')`);
+  return value as ProfileName | undefined;
+}
+
 /** `inspect gates <out>`: the stored gate states re-evaluated under another profile (controls.md §6.4). */
 async function cmdInspectGates(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parse(args, { ...COMMON, gates: { type: 'string' }, 'gates-profile': { type: 'string' }, format: { type: 'string' } }, 'inspect');
   if (values.help) return helpFor('inspect', io);
   const dir = onePositional(positionals, 'inspect gates', 'output directory');
   if (values.gates !== undefined && !['warn', 'enforce'].includes(values.gates)) throw new UsageError(`inspect gates: --gates must be warn or enforce (got '${values.gates}')`);
-  const profile = values['gates-profile'];
-  if (profile !== undefined && !['strict', 'default', 'lenient', 'none'].includes(profile)) throw new UsageError(`--gates-profile must be strict, default, lenient or none (got '${profile}')`);
+  const profile = gatesProfileFlag(values['gates-profile']);
   if (values.format && !['text', 'json'].includes(values.format)) throw new UsageError(`--format must be text or json`);
-  const result = await inspectGates(resolve(dir), { mode: (values.gates ?? 'enforce') as 'warn' | 'enforce', ...(profile ? { profile: profile as ProfileName } : {}) });
+  const result = await inspectGates(resolve(dir), { mode: (values.gates ?? 'enforce') as 'warn' | 'enforce', ...(profile ? { profile } : {}) });
   for (const w of result.warnings) io.err(`datasynth-pipe: ${w.code}: ${w.message}\n`);
   if (values.format === 'json') io.out(JSON.stringify(result.report, null, 2) + '\n');
   else io.out(`${result.controlRoot} (${result.states.join(', ')})\n${formatGateTable(result.report)}`);

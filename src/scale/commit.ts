@@ -56,9 +56,13 @@ export class CommitError extends DspError {
   }
 }
 
-const SHARD_FILE = /^shard-(\d{5})-of-(\d{5})\.json$/;
+/** A shard manifest's file name under `_manifests/`. */
+export const SHARD_FILE = /^shard-(\d{5})-of-(\d{5})\.json$/;
 
-async function readJson<T>(path: string): Promise<T> {
+/** The merged gate state `commit` writes under `_manifests/` (what `inspect gates` re-evaluates). */
+export const COMMIT_GATES_STATE = 'commit.gates-state.json';
+
+export async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await fs.readFile(path, 'utf8')) as T;
 }
 
@@ -380,7 +384,7 @@ export async function commitRun(controlRoot: string, options: CommitOptions): Pr
         else missingStates++;
       }
       if (missingStates > 0) warnings.push({ code: 'DSP_WARN_GATE_STATE_MISSING', message: `${missingStates} shard(s) wrote no gate state (gates off there?): their data is not in the gate values` });
-      written = await writeGates(gates, { controlRoot: root, runId: base.run_id, attemptId: tag, shardStateName: 'commit.gates-state.json', runLog: null });
+      written = await writeGates(gates, { controlRoot: root, runId: base.run_id, attemptId: tag, shardStateName: COMMIT_GATES_STATE, runLog: null });
       const outcome = gateOutcome(written);
       for (const w of outcome.warnings) warnings.push(w);
       gateError = outcome.error;

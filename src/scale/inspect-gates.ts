@@ -11,7 +11,7 @@ import type { Manifest } from '../provenance/manifest.js';
 import { createRunGates } from '../quality/commit.js';
 import type { GateCliOptions } from '../quality/config.js';
 import type { GateReport } from '../quality/gates.js';
-import { findControlRoot, rebuildPlan } from './commit.js';
+import { COMMIT_GATES_STATE, findControlRoot, readJson, rebuildPlan, SHARD_FILE } from './commit.js';
 
 export interface InspectGatesResult {
   /** The directory holding `_manifests/`. */
@@ -20,12 +20,6 @@ export interface InspectGatesResult {
   readonly states: readonly string[];
   readonly report: GateReport;
   readonly warnings: ReadonlyArray<{ code: string; message: string }>;
-}
-
-const COMMIT_STATE = 'commit.gates-state.json';
-
-async function readJson<T>(path: string): Promise<T> {
-  return JSON.parse(await fs.readFile(path, 'utf8')) as T;
 }
 
 /**
@@ -42,11 +36,11 @@ export async function inspectGates(dir: string, cli: GateCliOptions = {}): Promi
   const root = await findControlRoot(dir);
   const manifests = join(root, '_manifests');
   const names = (await fs.readdir(manifests)).sort();
-  const stateNames = names.includes(COMMIT_STATE) ? [COMMIT_STATE] : names.filter((n) => n.endsWith('.gates-state.json'));
+  const stateNames = names.includes(COMMIT_GATES_STATE) ? [COMMIT_GATES_STATE] : names.filter((n) => n.endsWith('.gates-state.json'));
   if (stateNames.length === 0) {
     throw new DspError('DSP_GATES_NO_STATE', `no quality-gate state under ${manifests}: the run had gates off. Run it with --gates warn or --gates enforce, then inspect again`, ExitCode.InvalidInput);
   }
-  const shardManifest = names.find((n) => /^shard-\d+-of-\d+\.json$/.test(n));
+  const shardManifest = names.find((n) => SHARD_FILE.test(n));
   const base = await readJson<Manifest>(join(root, 'manifest.json')).catch(() => {
     if (!shardManifest) throw new DspError('DSP_GATES_NO_MANIFEST', `no manifest.json in ${root} and no shard manifest in ${manifests}`, ExitCode.InvalidInput);
     return readJson<Manifest>(join(manifests, shardManifest));
