@@ -1,9 +1,12 @@
 /**
  * `duplicate_rate` (controls.md §6.3): a 52-bit hash h of a row's fields in schema order,
- * identity columns omitted (see `identityColumns`). Rows with h mod 2^k == 0 are tracked with a
- * count per hash; past `MAX_TRACKED` distinct hashes in a table k += 1 and non-matching hashes
- * drop. Value = (N − D)/N over tracked rows (D distinct), exact at k = 0; duplicate groups share
- * h, so sampling keeps or drops them whole.
+ * identity columns omitted (see `identityColumns`), and a 32-bit sample tag t. Rows with
+ * t mod 2^k == 0 are tracked with a count per hash; past `MAX_TRACKED` distinct hashes in a table
+ * k += 1 and non-matching hashes drop. Value = (N − D)/N over tracked rows (D distinct), exact at
+ * k = 0; duplicate groups share h and t, so sampling keeps or drops them whole. t is h's low 32
+ * bits (the spec's h mod 2^k), except for tables with a fixed sample key (`SAMPLE_KEYS`): there t
+ * hashes only those few columns, and only rows the sampler keeps are hashed in full — the same
+ * kind of sample at a fraction of the cost once k > 0 (deviation for speed, issue 6).
  *
  * Deviation from the letter of §6.3, which names xxh64 (xxhash-wasm) over the fields joined by
  * 0x1F — for speed (issue 6): joining ~49 strings per row and hashing them through WebAssembly
@@ -228,12 +231,13 @@ function stepB(h: number, k: number): number {
 }
 
 /**
- * A flat open-addressing map 52-bit hash → count (count 0 = empty slot). Slots are chosen from
- * the high bits (the sampler zeroes the low ones).
+ * A flat open-addressing map 52-bit hash → (count, sample tag) (count 0 = empty slot). Slots are
+ * chosen from a mix of both words of the hash. The tag (32 bits) is what the 2^k sampler reads.
  */
 class HashCounts {
   keys: Float64Array;
   counts: Uint32Array;
+  tags: Uint32Array;
   size = 0;
   private mask: number;
   private shift: number;
@@ -241,6 +245,7 @@ class HashCounts {
   constructor(capacity = 256) {
     this.keys = new Float64Array(capacity);
     this.counts = new Uint32Array(capacity);
+    this.tags = new Uint32Array(capacity);
     this.mask = capacity - 1;
     this.shift = 32 - Math.log2(capacity);
   }
@@ -251,7 +256,7 @@ class HashCounts {
     return Math.imul((h >>> 0) ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
   }
 
-  add(h: number, count: number): void {
+  add(h: number, tag: number, count: number): void {
     let i = this.slot(h);
     const keys = this.keys, counts = this.counts, mask = this.mask;
     while (counts[i] !== 0) {
@@ -263,15 +268,17 @@ class HashCounts {
     }
     keys[i] = h;
     counts[i] = count;
+    this.tags[i] = tag;
     // Load ≤ 3/4: 65,537 hashes (one past the limit, before k grows) fit 131,072 slots.
     if (++this.size * 4 > keys.length * 3) this.rehash(keys.length * 2, 0);
   }
 
-  /** Rebuilds with `capacity` slots, keeping hashes with h mod 2^k == 0; returns their row count. */
+  /** Rebuilds with `capacity` slots, keeping hashes whose tag mod 2^k == 0; returns their row count. */
   rehash(capacity: number, k: number): number {
-    const oldKeys = this.keys, oldCounts = this.counts;
+    const oldKeys = this.keys, oldCounts = this.counts, oldTags = this.tags;
     this.keys = new Float64Array(capacity);
     this.counts = new Uint32Array(capacity);
+    this.tags = new Uint32Array(capacity);
     this.mask = capacity - 1;
     this.shift = 32 - Math.log2(capacity);
     this.size = 0;
@@ -279,58 +286,119 @@ class HashCounts {
     let rows = 0;
     for (let i = 0; i < oldKeys.length; i++) {
       const c = oldCounts[i];
-      if (c === 0 || oldKeys[i] % m !== 0) continue;
+      if (c === 0 || oldTags[i] % m !== 0) continue;
       rows += c;
-      this.insertNew(oldKeys[i], c);
+      this.insertNew(oldKeys[i], oldTags[i], c);
     }
     return rows;
   }
 
-  private insertNew(h: number, count: number): void {
+  private insertNew(h: number, tag: number, count: number): void {
     let i = this.slot(h);
     while (this.counts[i] !== 0) i = (i + 1) & this.mask;
     this.keys[i] = h;
     this.counts[i] = count;
+    this.tags[i] = tag;
     this.size++;
+  }
+
+  /** The slot of a hash (−1 when absent). */
+  private find(h: number): number {
+    let i = this.slot(h);
+    while (this.counts[i] !== 0) {
+      if (this.keys[i] === h) return i;
+      i = (i + 1) & this.mask;
+    }
+    return -1;
   }
 
   /** The count of a hash (0 when absent). */
   get(h: number): number {
-    let i = this.slot(h);
-    while (this.counts[i] !== 0) {
-      if (this.keys[i] === h) return this.counts[i];
-      i = (i + 1) & this.mask;
-    }
-    return 0;
+    const i = this.find(h);
+    return i < 0 ? 0 : this.counts[i];
   }
 
   /**
-   * The state as text: hashes ascending as little-endian float64 in base64, and the counts
-   * above 1 as [index, count] (most rows are unique). One string instead of a number per hash
-   * keeps the state file and its serialization small (≈ 11 bytes a hash).
+   * The state as text: hashes ascending as little-endian float64 in base64, their sample tags in
+   * the same order as little-endian uint32 in base64 (only where a table has a sample key, else the
+   * tag is the hash's low 32 bits and is not stored), and the counts above 1 as [index, count] (most
+   * rows are unique). One string instead of a number per hash keeps the state small (≈ 11–16 bytes a hash).
    */
-  encode(): { hashes_f64le: string; counts: Array<[number, number]> } {
+  encode(withTags: boolean): { hashes_f64le: string; tags_u32le?: string; counts: Array<[number, number]> } {
     const keys = new Float64Array(this.size);
     let n = 0;
     for (let i = 0; i < this.keys.length; i++) if (this.counts[i] !== 0) keys[n++] = this.keys[i];
     keys.sort();
     const bytes = new Uint8Array(n * 8);
     const view = new DataView(bytes.buffer);
+    const tagBytes = new Uint8Array(withTags ? n * 4 : 0);
+    const tagView = new DataView(tagBytes.buffer);
     const counts: Array<[number, number]> = [];
     for (let i = 0; i < n; i++) {
       view.setFloat64(i * 8, keys[i], true);
-      const c = this.get(keys[i]);
+      const slot = this.find(keys[i]);
+      if (withTags) tagView.setUint32(i * 4, this.tags[slot], true);
+      const c = this.counts[slot];
       if (c > 1) counts.push([i, c]);
     }
-    return { hashes_f64le: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), counts };
+    const b64 = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('base64');
+    return withTags ? { hashes_f64le: b64(bytes), tags_u32le: b64(tagBytes), counts } : { hashes_f64le: b64(bytes), counts };
   }
 
-  *entries(): Generator<[number, number]> {
-    for (let i = 0; i < this.keys.length; i++) if (this.counts[i] !== 0) yield [this.keys[i], this.counts[i]];
+  /** [hash, count, tag] of every entry. */
+  *entries(): Generator<[number, number, number]> {
+    for (let i = 0; i < this.keys.length; i++) if (this.counts[i] !== 0) yield [this.keys[i], this.counts[i], this.tags[i]];
   }
 }
 
+/** Rows `sel[0..count)` of a batch as a new batch (values copied; the row hash reads only values and nulls). */
+function gatherRows(batch: Batch, sel: Int32Array, count: number): Batch {
+  const values = batch.values.map((v) => {
+    if (Array.isArray(v)) {
+      const out = new Array<string | null>(count);
+      for (let i = 0; i < count; i++) out[i] = v[sel[i]];
+      return out;
+    }
+    const out = new (v.constructor as Float64ArrayConstructor)(count);
+    for (let i = 0; i < count; i++) out[i] = v[sel[i]];
+    return out as typeof v;
+  });
+  const nulls = batch.nulls.map((m) => {
+    if (!m) return null;
+    const out = new Uint8Array(count);
+    for (let i = 0; i < count; i++) out[i] = m[sel[i]];
+    return out;
+  });
+  return { schema: batch.schema, partition: batch.partition, firstRow: batch.firstRow, length: count, values, nulls };
+}
+
 interface TableState { k: number; rows: number; hashes: HashCounts }
+
+/**
+ * Sample keys: for the large tables, a few high-cardinality columns whose hash (the tag) decides
+ * whether a row is tracked at the current k, so only tracked rows pay for the full row hash (all
+ * ~49 fields, most of the metric's cost). Equal rows have equal sample columns, hence equal tags:
+ * duplicate groups are still kept or dropped whole, and the estimate is the same kind of sample as
+ * before — only which groups are sampled changes. At k = 0 every row is tracked (exact). A table
+ * not listed here tags a row with the low 32 bits of its full hash (every row is hashed in full).
+ * The lists are fixed per table (never chosen from data), so every partition, worker and shard
+ * samples alike and their states merge.
+ */
+export const SAMPLE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  // created_at is per entry (keyed intraday time), the amounts per line.
+  journal_entry_lines: ['created_at', 'debit_amount', 'credit_amount'],
+  je_approvals: ['action_timestamp'],
+};
+
+interface TablePlan {
+  /** Columns the full row hash omits (identity). */
+  skip: Set<string>;
+  /** Columns the tag hash omits (all but the sample key); null = tag from the full hash. */
+  tagSkip: Set<string> | null;
+}
+
+/** Highest k the sampler uses: tags are 32 bits. */
+const MAX_K = 32;
 
 /**
  * @example
@@ -345,25 +413,58 @@ export class DuplicateAccumulator implements Accumulator {
   injected = 0;
   private readonly hasher = new RowHasher();
   private scratch = new Float64Array(0);
-  private readonly skip = new Map<string, Set<string>>();
+  private tagScratch = new Float64Array(0);
+  private selected = new Int32Array(0);
+  private readonly plans = new Map<string, TablePlan>();
 
   constructor(readonly maxTracked = MAX_TRACKED) {}
+
+  private plan(schema: Batch['schema']): TablePlan {
+    let p = this.plans.get(schema.name);
+    if (!p) {
+      const skip = identityColumns(schema.key);
+      const sample = (SAMPLE_KEYS[schema.name] ?? []).filter((c) => schema.index.has(c) && !skip.has(c));
+      const tagSkip = sample.length > 0 ? new Set(schema.columns.map((c) => c.name).filter((n) => !sample.includes(n))) : null;
+      p = { skip, tagSkip };
+      this.plans.set(schema.name, p);
+    }
+    return p;
+  }
 
   observe(batch: Batch): void {
     const schema = batch.schema;
     const t = this.table(schema.name);
-    let skip = this.skip.get(schema.name);
-    if (!skip) {
-      skip = identityColumns(schema.key);
-      this.skip.set(schema.name, skip);
+    const plan = this.plan(schema);
+    const n = batch.length;
+    if (this.scratch.length < n) {
+      this.scratch = new Float64Array(n);
+      this.tagScratch = new Float64Array(n);
+      this.selected = new Int32Array(n);
     }
-    if (this.scratch.length < batch.length) this.scratch = new Float64Array(batch.length);
     const h = this.scratch;
-    this.hasher.hash(batch, skip, h);
-    for (let r = 0; r < batch.length; r++) this.add(t, h[r], 1);
+    if (plan.tagSkip === null) {
+      this.hasher.hash(batch, plan.skip, h);
+      for (let r = 0; r < n; r++) this.add(t, h[r], h[r] % TWO32, 1);
+    } else {
+      const tags = this.tagScratch;
+      this.hasher.hash(batch, plan.tagSkip, tags);
+      // Rows tracked at the current k (k only grows: rows dropped now would be dropped later too).
+      const m = 2 ** Math.min(t.k, MAX_K);
+      const sel = this.selected;
+      let count = 0;
+      for (let r = 0; r < n; r++) if ((tags[r] % TWO32) % m === 0) sel[count++] = r;
+      if (count === n) {
+        this.hasher.hash(batch, plan.skip, h);
+        for (let r = 0; r < n; r++) this.add(t, h[r], tags[r] % TWO32, 1);
+      } else if (count > 0) {
+        this.hasher.hash(gatherRows(batch, sel, count), plan.skip, h);
+        for (let i = 0; i < count; i++) this.add(t, h[i], tags[sel[i]] % TWO32, 1);
+      }
+      // Rows not selected are not tracked, but they are rows of the table: `rows` counts tracked rows only.
+    }
     if (schema.name === 'dq_labels') {
       const type = col(batch, 'issue_type');
-      for (let r = 0; r < batch.length; r++) if (readString(batch, type, r) === 'duplicate') this.injected++;
+      for (let r = 0; r < n; r++) if (readString(batch, type, r) === 'duplicate') this.injected++;
     }
   }
 
@@ -376,21 +477,21 @@ export class DuplicateAccumulator implements Accumulator {
     return t;
   }
 
-  private add(t: TableState, h: number, count: number): void {
-    if (t.k > 0 && h % 2 ** t.k !== 0) return;
+  private add(t: TableState, h: number, tag: number, count: number): void {
+    if (t.k > 0 && tag % 2 ** t.k !== 0) return;
     t.rows += count;
-    t.hashes.add(h, count);
-    if (t.hashes.size > this.maxTracked) {
+    t.hashes.add(h, tag, count);
+    if (t.hashes.size > this.maxTracked && t.k < MAX_K) {
       let k = t.k;
       do {
         k++;
         t.rows = t.hashes.rehash(t.hashes.keys.length, k);
-      } while (t.hashes.size > this.maxTracked);
+      } while (t.hashes.size > this.maxTracked && k < MAX_K);
       t.k = k;
     }
   }
 
-  /** k → newK: keeps only hashes with h mod 2^newK == 0 (their rows stay counted). */
+  /** k → newK: keeps only hashes whose tag mod 2^newK == 0 (their rows stay counted). */
   private raise(t: TableState, newK: number): void {
     if (newK <= t.k) return;
     t.k = newK;
@@ -405,21 +506,21 @@ export class DuplicateAccumulator implements Accumulator {
     for (const [name, ot] of o.tables) {
       const t = this.table(name);
       this.raise(t, ot.k);
-      for (const [h, c] of ot.hashes.entries()) this.add(t, h, c);
+      for (const [h, c, tag] of ot.hashes.entries()) this.add(t, h, tag, c);
     }
     this.injected += o.injected;
   }
 
-  /** `{tables: {name: {k, hashes_f64le, counts}}, injected_duplicates}` (see `HashCounts.encode`). */
+  /** `{tables: {name: {k, hashes_f64le, tags_u32le?, counts}}, injected_duplicates}` (see `HashCounts.encode`). */
   toJSON(): unknown {
-    const tables: Record<string, { k: number; hashes_f64le: string; counts: Array<[number, number]> }> = {};
-    for (const [name, t] of [...this.tables].sort((a, b) => (a[0] < b[0] ? -1 : 1))) tables[name] = { k: t.k, ...t.hashes.encode() };
+    const tables: Record<string, { k: number; hashes_f64le: string; tags_u32le?: string; counts: Array<[number, number]> }> = {};
+    for (const [name, t] of [...this.tables].sort((a, b) => (a[0] < b[0] ? -1 : 1))) tables[name] = { k: t.k, ...t.hashes.encode(SAMPLE_KEYS[name] !== undefined) };
     return { tables, injected_duplicates: this.injected };
   }
 
   /** Reads `toJSON()`'s state (and the earlier `hashes: [[h, c]…]` form). */
   static fromJSON(json: unknown, maxTracked = MAX_TRACKED): DuplicateAccumulator {
-    type Stored = { k: number; hashes_f64le?: string; counts?: Array<[number, number]>; hashes?: Array<[number, number]> };
+    type Stored = { k: number; hashes_f64le?: string; tags_u32le?: string; counts?: Array<[number, number]>; hashes?: Array<[number, number]> };
     const j = json as { tables: Record<string, Stored>; injected_duplicates?: number };
     const acc = new DuplicateAccumulator(maxTracked);
     for (const [name, t] of Object.entries(j.tables)) {
@@ -430,9 +531,15 @@ export class DuplicateAccumulator implements Accumulator {
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         const n = bytes.byteLength / 8;
         const extra = new Map(t.counts ?? []);
-        for (let i = 0; i < n; i++) acc.add(s, view.getFloat64(i * 8, true), extra.get(i) ?? 1);
+        const tagBytes = t.tags_u32le !== undefined ? Buffer.from(t.tags_u32le, 'base64') : null;
+        const tagView = tagBytes ? new DataView(tagBytes.buffer, tagBytes.byteOffset, tagBytes.byteLength) : null;
+        if (tagBytes && tagBytes.byteLength !== n * 4) throw new Error(`duplicate_rate state of ${name}: ${n} hashes but ${tagBytes.byteLength / 4} tags`);
+        for (let i = 0; i < n; i++) {
+          const h = view.getFloat64(i * 8, true);
+          acc.add(s, h, tagView ? tagView.getUint32(i * 4, true) : h % TWO32, extra.get(i) ?? 1);
+        }
       }
-      for (const [h, c] of t.hashes ?? []) acc.add(s, h, c);
+      for (const [h, c] of t.hashes ?? []) acc.add(s, h, h % TWO32, c);
     }
     acc.injected = j.injected_duplicates ?? 0;
     return acc;

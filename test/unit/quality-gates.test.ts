@@ -12,7 +12,7 @@ import { BalanceAccumulator } from '../../src/quality/balance.js';
 import { ChainAccumulator } from '../../src/quality/chains.js';
 import { TemporalAccumulator, referenceDayWeights, pearson } from '../../src/quality/temporal.js';
 import { CompletionAccumulator } from '../../src/quality/completion.js';
-import { DuplicateAccumulator } from '../../src/quality/duplicates.js';
+import { DuplicateAccumulator, SAMPLE_KEYS } from '../../src/quality/duplicates.js';
 import { ReferentialAccumulator } from '../../src/quality/referential.js';
 import { IcMatchAccumulator } from '../../src/quality/intercompany.js';
 import { parseCents } from '../../src/quality/read.js';
@@ -596,6 +596,50 @@ describe('duplicate_rate: row hash, bounded memory, injected duplicates', () => 
     const exact = copies / rows.length;
     const se = Math.sqrt((exact * (1 - exact)) / t.hashes.size);
     expect(Math.abs(acc.finalize().value! - exact)).toBeLessThan(4 * se);
+  });
+
+  it('journal_entry_lines samples on its sample key (SAMPLE_KEYS): copies stay whole, the estimate is within 4 SE, partition states merge to the whole', () => {
+    expect(SAMPLE_KEYS.journal_entry_lines).toEqual(['created_at', 'debit_amount', 'credit_amount']);
+    const rng = Rng.for(5n, 'dups', 0, 'lines');
+    const rows: Cell[][] = [];
+    let copies = 0;
+    for (let i = 0; i < 30_000; i++) {
+      // Equal amounts on many rows (i % 500): rows sharing a tag but differing elsewhere are still told apart by the full hash.
+      const l = line(`D${i}`, 1, (i % 500) + 1, 0, { account: `A${i}` });
+      rows.push(l);
+      if (rng.float() < 0.03) { rows.push([`C${i}`, ...l.slice(1)]); copies++; }
+    }
+    const max = 1024;
+    const whole = new DuplicateAccumulator(max);
+    for (let at = 0; at < rows.length; at += 4096) whole.observe(batch(LINES, rows.slice(at, at + 4096)));
+    const t = whole.tables.get('journal_entry_lines')!;
+    expect(t.k).toBeGreaterThan(0);
+    expect(t.hashes.size).toBeLessThanOrEqual(max);
+    const exact = copies / rows.length;
+    const se = Math.sqrt((exact * (1 - exact)) / t.hashes.size);
+    expect(Math.abs(whole.finalize().value! - exact)).toBeLessThan(4 * se);
+    // Two "partitions" observed apart, their states round-tripped through JSON (tags stored) and merged.
+    const half = rows.length / 2 | 0;
+    const a = new DuplicateAccumulator(max), b = new DuplicateAccumulator(max);
+    for (let at = 0; at < half; at += 4096) a.observe(batch(LINES, rows.slice(at, Math.min(at + 4096, half))));
+    for (let at = half; at < rows.length; at += 4096) b.observe(batch(LINES, rows.slice(at, Math.min(at + 4096, rows.length))));
+    const state = JSON.parse(JSON.stringify(a.toJSON())) as { tables: Record<string, { tags_u32le?: string }> };
+    expect(typeof state.tables.journal_entry_lines.tags_u32le).toBe('string');
+    const merged = DuplicateAccumulator.fromJSON(state, max);
+    merged.merge(DuplicateAccumulator.fromJSON(JSON.parse(JSON.stringify(b.toJSON())), max));
+    expect(merged.finalize()).toEqual(whole.finalize());
+    // A table without a sample key stores no tags (they are the hashes' low bits).
+    const v = new DuplicateAccumulator();
+    v.observe(batch(T, [['V1', 'a', 'x', 1, '2025-01-02']]));
+    expect((v.toJSON() as { tables: Record<string, object> }).tables.vendors).not.toHaveProperty('tags_u32le');
+  });
+
+  it('at k = 0 the sampled table is exact: the same value as hashing every row', () => {
+    const rows: Cell[][] = [line('a', 1, 5, 0), line('a', 2, 5, 0), line('b', 1, 5, 0), line('b', 2, 5, 0), line('c', 1, 7, 0)];
+    const acc = new DuplicateAccumulator();
+    acc.observe(batch(LINES, rows));
+    expect(acc.finalize()).toMatchObject({ value: 2 / 5, n: 5 });
+    expect((acc.finalize().details.tables as Record<string, { exact: boolean }>).journal_entry_lines.exact).toBe(true);
   });
 
   it('counts dq_labels issue_type duplicate as injected_duplicates, says so in the gate message, merges and round-trips', () => {
