@@ -312,12 +312,6 @@ class HashCounts {
     return -1;
   }
 
-  /** The count of a hash (0 when absent). */
-  get(h: number): number {
-    const i = this.find(h);
-    return i < 0 ? 0 : this.counts[i];
-  }
-
   /**
    * The state as text: hashes ascending as little-endian float64 in base64, their sample tags in
    * the same order as little-endian uint32 in base64 (only where a table has a sample key, else the
