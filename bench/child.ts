@@ -25,6 +25,8 @@ export interface ChildSpec {
    * time SHA-256 over those bytes (bench/controls.ts: the cost of the checksums the engine cannot skip).
    */
   readonly hashOutputs?: boolean;
+  /** engine: sample per-thread CPU from /proc/self/task (Linux) during the run (bench/workers.ts). */
+  readonly threadCpu?: boolean;
   /** baseline: name in bench/baselines.ts and its size parameter. */
   readonly baseline?: string;
   /**
@@ -55,9 +57,63 @@ export interface ChildResult {
   /** hashOutputs: CPU seconds of that hashing. */
   readonly hashCpuSeconds?: number;
   readonly hashBytes?: number;
+  /**
+   * threadCpu: CPU seconds by thread, sampled every 100 ms (a thread's last ≤ 100 ms before it exits
+   * are missed): the main thread, the `workers` busiest other threads (the partition workers), and the
+   * rest (V8's compiler and GC helpers, libuv's I/O pool). Absent where /proc is not readable.
+   */
+  readonly threadCpu?: { main: number; workers: number[]; other: number };
 }
 
 const MIB = 1024 * 1024;
+/** Clock ticks per second of /proc stat times (USER_HZ, 100 on Linux). */
+const CLK_TCK = 100;
+
+/** utime + stime ticks of every thread of this process, by tid (empty where /proc is not readable). */
+async function threadTicks(): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = await fs.readdir('/proc/self/task');
+  } catch {
+    return out;
+  }
+  await Promise.all(tids.map(async (tid) => {
+    try {
+      const stat = await fs.readFile(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), Number(f[11]) + Number(f[12]));
+    } catch {
+      // the thread exited between readdir and read
+    }
+  }));
+  return out;
+}
+
+/** Samples per-thread CPU until stopped; keeps each thread's latest figure. */
+function sampleThreads(workers: number): { stop: () => Promise<ChildResult['threadCpu']> } {
+  const last = new Map<number, number>();
+  const take = async (): Promise<void> => {
+    for (const [tid, t] of await threadTicks()) last.set(tid, t);
+  };
+  let pending = take();
+  const timer = setInterval(() => {
+    pending = pending.then(take);
+  }, 100);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await pending;
+      await take();
+      if (last.size === 0) return undefined;
+      const main = (last.get(process.pid) ?? 0) / CLK_TCK;
+      const others = [...last].filter(([tid]) => tid !== process.pid).map(([, t]) => t / CLK_TCK).sort((a, b) => b - a);
+      const w = others.slice(0, workers);
+      return { main, workers: w, other: others.slice(workers).reduce((a, b) => a + b, 0) };
+    },
+  };
+}
 
 function substitute(value: unknown, outDir: string): unknown {
   if (typeof value === 'string') return value.replace('{out}', outDir);
@@ -103,16 +159,19 @@ async function main(): Promise<void> {
   let cpuSeconds: number;
   let hash: { hashSeconds: number; hashCpuSeconds: number; hashBytes: number } | undefined;
   let peakKiB: number | undefined;
+  let threadCpu: ChildResult['threadCpu'];
   if (spec.kind === 'engine') {
     const { loadConfigObject, runPipeline } = await import('../src/index.js');
     const config = substitute(spec.config, spec.outDir) as PipelineConfig;
     const loaded = loadConfigObject(config, {});
+    const sampler = spec.threadCpu ? sampleThreads(spec.workers ?? 0) : null;
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     // runPipeline takes the CLI's gate switches as { mode } (src/quality/config.ts GateCliOptions).
     const result = await runPipeline({ loaded, outRoot: spec.outDir, ifExists: 'overwrite', ...(spec.workers !== undefined ? { workers: spec.workers } : {}), ...(spec.gates ? { gates: { mode: spec.gates } } : {}) } as Parameters<typeof runPipeline>[0]);
     seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     cpuSeconds = cpuSecondsSince(cpu0);
+    threadCpu = await sampler?.stop();
     if (result.exitCode !== 0) throw new Error(`engine run ended ${result.status} (exit ${result.exitCode}): ${result.error?.message ?? ''}`);
     status = result.status;
     tables = Object.fromEntries(Object.entries(result.manifest.tables).map(([t, s]) => [t, s.rows]));
@@ -140,7 +199,7 @@ async function main(): Promise<void> {
   }
   const result: ChildResult = {
     label: spec.label, rows, seconds, rowsPerSec: rows / seconds, bytes, mbPerSec: bytes / MIB / seconds,
-    peakRssMb: (peakKiB ?? process.resourceUsage().maxRSS) / 1024, cpuSeconds, ...(tables ? { tables } : {}), ...(status ? { status } : {}), ...(outputHashes ? { outputHashes } : {}), ...(hash ?? {}),
+    peakRssMb: (peakKiB ?? process.resourceUsage().maxRSS) / 1024, cpuSeconds, ...(tables ? { tables } : {}), ...(status ? { status } : {}), ...(outputHashes ? { outputHashes } : {}), ...(hash ?? {}), ...(threadCpu ? { threadCpu } : {}),
   };
   process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
 }

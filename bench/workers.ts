@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const volume = Math.round(o.lines / LINES_PER_ENTRY);
   const specs = o.workers.map((w) => {
     const config = benchConfig(volume, '{out}');
-    return { label: w === 0 ? 'in-process' : `--workers ${w}`, kind: 'engine' as const, config: { ...config, gates: { enabled: false } } as typeof config, workers: w };
+    return { label: w === 0 ? 'in-process' : `--workers ${w}`, kind: 'engine' as const, config: { ...config, gates: { enabled: false } } as typeof config, workers: w, threadCpu: true };
   });
   const runs: Summary[] = await measureInterleaved(specs, o.repeats, { cores: null, timeoutMs: 1_800_000 });
   const by = new Map(runs.map((r, i) => [o.workers[i], r]));
@@ -59,9 +59,25 @@ async function main(): Promise<void> {
     `Identical output bytes across worker counts: ${hashes.size === 1 ? 'yes' : `**no** (${hashes.size} different sets)`}.`,
     'Workers generate and encode whole logical partitions (company × month); the main thread orders the encoded chunks by partition, hashes and writes them, so files are byte-identical to the in-process run.',
     `Cores busy (CPU s ÷ s, best run): ${runs.map((r, i) => `${specs[i].label} ${fmt((r.cpuSeconds ?? NaN) / r.seconds, 2)}`).join(', ')}. --workers 1 already overlaps generation (worker) with hashing and writing (main thread), so on 2 cores --workers 2 ÷ --workers 1 is bounded by 2 ÷ (cores busy at --workers 1) even with zero overhead; against the in-process run the bound is 2 ÷ (its cores busy).`,
+    threadSplit(runs, specs.map((x) => x.label)),
     `On a 2-core machine two workers compete with the main thread (hashing, writing), V8's GC helper threads and the OS; the ratio is ${fmt(speed(2) ?? NaN, 2)}× (vs in-process ${fmt(vsOne ?? NaN, 2)}×).`,
   ]);
   process.stderr.write(`bench: results in ${o.resultsDir}/workers.md\n`);
+}
+
+/**
+ * Where the CPU went in each best run (bench/child.ts `threadCpu`): the main thread (ordering, SHA-256,
+ * write calls), each worker, and the rest of the process (V8's compiler and GC helper threads, libuv's
+ * I/O pool) — the work a second worker cannot share, which bounds --workers 2 on two cores.
+ */
+function threadSplit(runs: readonly Summary[], labels: readonly string[]): string {
+  const parts = runs.map((r, i) => {
+    const t = r.threadCpu;
+    if (!t) return `${labels[i]} n/a`;
+    const w = t.workers.length ? `, workers ${t.workers.map((x) => fmt(x, 2)).join(' + ')} s` : '';
+    return `${labels[i]}: main ${fmt(t.main, 2)} s${w}, other threads ${fmt(t.other, 2)} s`;
+  });
+  return `CPU by thread (from /proc/self/task, sampled every 100 ms; approximate): ${parts.join('; ')}.`;
 }
 
 // A CLI entry: importing this module (e.g. from a test) must not start a benchmark.
