@@ -314,7 +314,9 @@ export function formatGateTable(report: GateReport): string {
   const lines = [`quality gates: ${report.summary}${report.enforce ? '' : ' [warn only]'}`];
   for (const r of report.results) {
     const value = r.value === null ? '—' : fmt(r.value);
-    lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.gate.padEnd(26)} ${value.padStart(10)}  ${r.comparison} ${r.comparison === 'between' ? `${fmt(r.threshold)}…${fmt(r.upper_threshold ?? r.threshold)}` : fmt(r.threshold)}  n=${r.n}`);
+    // A gate that was not evaluated (n < min_n, no state…) may still carry a value: say why it was not judged on it.
+    const why = typeof r.details.not_evaluated === 'string' ? `  (not evaluated: ${r.details.not_evaluated})` : '';
+    lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.gate.padEnd(26)} ${value.padStart(10)}  ${r.comparison} ${r.comparison === 'between' ? `${fmt(r.threshold)}…${fmt(r.upper_threshold ?? r.threshold)}` : fmt(r.threshold)}  n=${r.n}${why}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -16,7 +16,7 @@ import { DuplicateAccumulator, SAMPLE_KEYS } from '../../src/quality/duplicates.
 import { ReferentialAccumulator } from '../../src/quality/referential.js';
 import { IcMatchAccumulator } from '../../src/quality/intercompany.js';
 import { parseCents } from '../../src/quality/read.js';
-import { QualityGates, GateFailedError, compare, type GateContext } from '../../src/quality/gates.js';
+import { QualityGates, GateFailedError, compare, formatGateTable, type GateContext } from '../../src/quality/gates.js';
 import { resolveGateSettings, PROFILE_TABLE } from '../../src/quality/config.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -445,6 +445,10 @@ describe('gate evaluation (controls.md §6.1, §6.2, §6.5)', () => {
     expect(report.passed).toBe(false);
     expect(report.counts.fail).toBe(3);
     expect(report.summary).toMatch(/^\d+\/\d+ gates passed, 3 failed, 1 not evaluated, 2 not applicable \(profile: default\)$/);
+    // The stderr table says why a FAIL that carries a value was not judged on it.
+    const table = formatGateTable(report).split('\n');
+    expect(table.find((l) => / benford_mad /.test(l))).toMatch(/^ {2}FAIL +benford_mad .* n=600 {2}\(not evaluated: n 600 < min_n 1000\)$/);
+    expect(table.find((l) => / balance_coherence /.test(l))).not.toMatch(/not evaluated/);
   });
 
   it('min_n override and allow_not_evaluated make a small run pass', () => {
