@@ -345,9 +345,14 @@ class HashCounts {
   }
 }
 
-/** Rows `sel[0..count)` of a batch as a new batch (values copied; the row hash reads only values and nulls). */
-function gatherRows(batch: Batch, sel: Int32Array, count: number): Batch {
-  const values = batch.values.map((v) => {
+/**
+ * Rows `sel[0..count)` of a batch as a new batch for the row hash, which reads only values and nulls
+ * and never the `skip` columns: those keep the input's arrays uncopied (identity columns, e.g. ids).
+ */
+function gatherRows(batch: Batch, sel: Int32Array, count: number, skip: ReadonlySet<string>): Batch {
+  const cols = batch.schema.columns;
+  const values = batch.values.map((v, c) => {
+    if (skip.has(cols[c].name)) return v;
     if (Array.isArray(v)) {
       const out = new Array<string | null>(count);
       for (let i = 0; i < count; i++) out[i] = v[sel[i]];
@@ -357,8 +362,8 @@ function gatherRows(batch: Batch, sel: Int32Array, count: number): Batch {
     for (let i = 0; i < count; i++) out[i] = v[sel[i]];
     return out as typeof v;
   });
-  const nulls = batch.nulls.map((m) => {
-    if (!m) return null;
+  const nulls = batch.nulls.map((m, c) => {
+    if (!m || skip.has(cols[c].name)) return m;
     const out = new Uint8Array(count);
     for (let i = 0; i < count; i++) out[i] = m[sel[i]];
     return out;
@@ -451,7 +456,7 @@ export class DuplicateAccumulator implements Accumulator {
         this.hasher.hash(batch, plan.skip, h);
         for (let r = 0; r < n; r++) this.add(t, h[r], tags[r] % TWO32, 1);
       } else if (count > 0) {
-        this.hasher.hash(gatherRows(batch, sel, count), plan.skip, h);
+        this.hasher.hash(gatherRows(batch, sel, count, plan.skip), plan.skip, h);
         for (let i = 0; i < count; i++) this.add(t, h[i], tags[sel[i]] % TWO32, 1);
       }
       // Rows not selected are not tracked, but they are rows of the table: `rows` counts tracked rows only.
