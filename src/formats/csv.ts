@@ -8,10 +8,11 @@
  * const enc = csvFormat.createEncoder(schema, { delimiter: ';' });
  * const bytes = Buffer.concat([...enc.begin(), ...enc.encode(batch), ...enc.end()]);
  */
-import type { Batch, StringValues } from '../engine/batch.js';
+import { createBatch, type Batch, type StringValues } from '../engine/batch.js';
 import type { FormatEncoder, FormatOptions, FormatPlugin } from '../engine/plugins.js';
 import type { ColumnType, TableSchema } from '../engine/schema.js';
 import { CHUNK_BYTES, ChunkBuffer } from './chunk-buffer.js';
+import { specialize } from './specialize.js';
 import { DATE_BYTES, MAX_NUMBER_BYTES, TIMESTAMP_BYTES, writeDate, writeDecimal6, writeInt, writeMoney, writeTimestamp } from './values.js';
 
 // Kind codes; the hot-loop `switch` uses the literals (a module constant is a context load per comparison).
@@ -85,58 +86,38 @@ function writeField(buf: Buffer, pos: number, s: string, delimCode: number): num
   return pos;
 }
 
-class CsvEncoder implements FormatEncoder {
-  private readonly kinds: Uint8Array;
-  private readonly rowFixed: number;
-  private readonly delimCode: number;
-  private readonly out = new ChunkBuffer();
-  /** Index of each column within the list of its storage type (see encode). */
-  private readonly slots: Int32Array;
+/** An encoder's state as `encodeRows` reads and updates it (see CsvEncoder). */
+interface CsvState {
+  readonly schema: TableSchema;
+  readonly kinds: Uint8Array;
+  readonly rowFixed: number;
+  readonly delimCode: number;
+  readonly out: ChunkBuffer;
+  /** Index of each column within the list of its storage type (see encodeRows). */
+  readonly slots: Int32Array;
   /** Per-row bitmasks of columns that differ from the row above (columns 0–31, 32–63). */
-  private maskLo = new Int32Array(0);
-  private maskHi = new Int32Array(0);
+  maskLo: Int32Array;
+  maskHi: Int32Array;
   /** Field byte ranges of the row above (A) and of the row being written (B). */
-  private startA: Int32Array;
-  private endA: Int32Array;
-  private startB: Int32Array;
-  private endB: Int32Array;
+  startA: Int32Array;
+  endA: Int32Array;
+  startB: Int32Array;
+  endB: Int32Array;
+}
 
-  constructor(private readonly schema: TableSchema, delimiter: string, private readonly preamble: readonly string[]) {
-    this.delimCode = delimiter.charCodeAt(0);
-    this.kinds = Uint8Array.from(schema.columns.map((c) => KIND[c.type]));
-    const cols = schema.columns.length;
-    this.rowFixed = schema.columns.reduce((sum, c) => sum + MAX_BYTES[c.type], 0) + Math.max(0, cols - 1) + 1;
-    const seen = [0, 0, 0, 0];
-    const group = (k: number): number => (k === 0 ? 0 : k === 1 || k === 4 ? 1 : k === 6 ? 3 : 2);
-    this.slots = Int32Array.from(this.kinds, (k) => seen[group(k)]++);
-    this.startA = new Int32Array(cols);
-    this.endA = new Int32Array(cols);
-    this.startB = new Int32Array(cols);
-    this.endB = new Int32Array(cols);
-  }
-
-  begin(): Buffer[] {
-    const parts: Buffer[] = [];
-    for (const line of this.preamble) parts.push(Buffer.from(line.endsWith('\n') ? line : `${line}\n`, 'utf8'));
-    const names = this.schema.columns.map((c) => c.name);
-    const header = Buffer.allocUnsafe(names.reduce((sum, s) => sum + 3 * s.length + 3, 1));
-    let pos = 0;
-    names.forEach((name, i) => {
-      if (i > 0) header[pos++] = this.delimCode;
-      pos = writeField(header, pos, name, this.delimCode);
-    });
-    header[pos++] = LF;
-    parts.push(header.subarray(0, pos));
-    return [Buffer.concat(parts)];
-  }
-
-  encode(batch: Batch): Buffer[] {
-    const schema = this.schema;
+/**
+ * Encodes the rows of one batch into `st.out` and returns the chunks (the hot loop of
+ * CsvEncoder.encode). It and `writeField` are compiled once more per table (`rowEncoderFor`):
+ * each table's copy keeps its own type feedback (string representations, column kinds), so
+ * one table's values never make another's optimised loop polymorphic.
+ */
+function encodeRows(st: CsvState, batch: Batch): Buffer[] {
+    const schema = st.schema;
     if (batch.schema !== schema && (batch.schema.name !== schema.name || batch.values.length !== schema.columns.length)) {
       throw new Error(`CSV encoder for table ${schema.name} got a batch of table ${batch.schema.name}`);
     }
-    const kinds = this.kinds;
-    const slots = this.slots;
+    const kinds = st.kinds;
+    const slots = st.slots;
     const cols = kinds.length;
     const rows = batch.length;
     const nulls = batch.nulls;
@@ -158,8 +139,8 @@ class CsvEncoder implements FormatEncoder {
     // Journal lines repeat their ~36 header fields on every line of an entry, so most cells
     // do not, and phase 2 copies those bytes from the row above instead of formatting them.
     const track = cols <= 64;
-    const lo = this.maskLo.length >= rows ? this.maskLo : (this.maskLo = new Int32Array(rows));
-    const hi = this.maskHi.length >= rows ? this.maskHi : (this.maskHi = new Int32Array(rows));
+    const lo = st.maskLo.length >= rows ? st.maskLo : (st.maskLo = new Int32Array(rows));
+    const hi = st.maskHi.length >= rows ? st.maskHi : (st.maskHi = new Int32Array(rows));
     if (track) {
       lo.fill(0, 0, rows);
       hi.fill(0, 0, rows);
@@ -189,13 +170,13 @@ class CsvEncoder implements FormatEncoder {
     // delimiters between them) is one copy from the row above. Field positions of the row
     // above live in prevS/prevE; they stay valid across grow() (it keeps [0, pos)) and are
     // dropped when a chunk is emitted.
-    let prevS = this.startA;
-    let prevE = this.endA;
-    let curS = this.startB;
-    let curE = this.endB;
-    const rowFixed = this.rowFixed;
-    const delimCode = this.delimCode;
-    const out = this.out;
+    let prevS = st.startA;
+    let prevE = st.endA;
+    let curS = st.startB;
+    let curE = st.endB;
+    const rowFixed = st.rowFixed;
+    const delimCode = st.delimCode;
+    const out = st.out;
     let buf = out.buf;
     let cap = buf.length;
     let pos = 0;
@@ -304,12 +285,104 @@ class CsvEncoder implements FormatEncoder {
         above = false;
       }
     }
-    this.startA = prevS;
-    this.endA = prevE;
-    this.startB = curS;
-    this.endB = curE;
+    st.startA = prevS;
+    st.endA = prevE;
+    st.startB = curS;
+    st.endB = curE;
     out.emit(pos);
     return out.take();
+  }
+
+/** The signature of encodeRows and of its per-table copies. */
+type RowEncoder = (st: CsvState, batch: Batch) => Buffer[];
+
+const rowEncoders = new Map<string, RowEncoder>();
+
+/**
+ * `encodeRows` compiled anew for one table (`specialize`), cached by table name, once it wrote
+ * the same bytes as `encodeRows` for a probe batch of the schema (nulls, zeros, a value that
+ * needs quoting and UTF-8, a repeated row); the shared `encodeRows` where the copy cannot be made
+ * or differs.
+ */
+function rowEncoderFor(schema: TableSchema): RowEncoder {
+  let f = rowEncoders.get(schema.name);
+  if (!f) {
+    const copy = specialize<RowEncoder>(`csv rows of ${schema.name}`, [writeField, encodeRows], 'encodeRows', {
+      writeInt, writeMoney, writeDecimal6, writeDate, writeTimestamp, CHUNK_BYTES, QUOTE, LF, CR,
+    });
+    f = copy !== null && sameBytes(schema, copy) ? copy : encodeRows;
+    rowEncoders.set(schema.name, f);
+  }
+  return f;
+}
+
+/** True when `copy` encodes a probe batch of `schema` exactly as `encodeRows` does. */
+function sameBytes(schema: TableSchema, copy: RowEncoder): boolean {
+  const probe = createBatch(schema, 0, 0, 3);
+  schema.columns.forEach((c, i) => {
+    const v = probe.values[i];
+    for (let r = 1; r < 3; r++) {
+      if (Array.isArray(v)) v[r] = 'a,"b"\n\u00e7\u20ac';
+      else v[r] = c.type === 'money' || c.type === 'decimal6' || c.type === 'timestamp' ? -1234567 : c.type === 'bool' ? 1 : 7;
+    }
+    const m = probe.nulls[i];
+    if (m) m[0] = 1;
+  });
+  try {
+    const a = Buffer.concat(new CsvEncoder(schema, ',', [], encodeRows).encode(probe));
+    const b = Buffer.concat(new CsvEncoder(schema, ',', [], copy).encode(probe));
+    return a.equals(b);
+  } catch {
+    return false;
+  }
+}
+
+class CsvEncoder implements FormatEncoder, CsvState {
+  readonly kinds: Uint8Array;
+  readonly rowFixed: number;
+  readonly delimCode: number;
+  readonly out = new ChunkBuffer();
+  readonly slots: Int32Array;
+  maskLo = new Int32Array(0);
+  maskHi = new Int32Array(0);
+  startA: Int32Array;
+  endA: Int32Array;
+  startB: Int32Array;
+  endB: Int32Array;
+  private readonly rows: RowEncoder;
+
+  constructor(readonly schema: TableSchema, delimiter: string, private readonly preamble: readonly string[], rows?: RowEncoder) {
+    this.rows = rows ?? rowEncoderFor(schema);
+    this.delimCode = delimiter.charCodeAt(0);
+    this.kinds = Uint8Array.from(schema.columns.map((c) => KIND[c.type]));
+    const cols = schema.columns.length;
+    this.rowFixed = schema.columns.reduce((sum, c) => sum + MAX_BYTES[c.type], 0) + Math.max(0, cols - 1) + 1;
+    const seen = [0, 0, 0, 0];
+    const group = (k: number): number => (k === 0 ? 0 : k === 1 || k === 4 ? 1 : k === 6 ? 3 : 2);
+    this.slots = Int32Array.from(this.kinds, (k) => seen[group(k)]++);
+    this.startA = new Int32Array(cols);
+    this.endA = new Int32Array(cols);
+    this.startB = new Int32Array(cols);
+    this.endB = new Int32Array(cols);
+  }
+
+  begin(): Buffer[] {
+    const parts: Buffer[] = [];
+    for (const line of this.preamble) parts.push(Buffer.from(line.endsWith('\n') ? line : `${line}\n`, 'utf8'));
+    const names = this.schema.columns.map((c) => c.name);
+    const header = Buffer.allocUnsafe(names.reduce((sum, s) => sum + 3 * s.length + 3, 1));
+    let pos = 0;
+    names.forEach((name, i) => {
+      if (i > 0) header[pos++] = this.delimCode;
+      pos = writeField(header, pos, name, this.delimCode);
+    });
+    header[pos++] = LF;
+    parts.push(header.subarray(0, pos));
+    return [Buffer.concat(parts)];
+  }
+
+  encode(batch: Batch): Buffer[] {
+    return this.rows(this, batch);
   }
 
   end(): Buffer[] {

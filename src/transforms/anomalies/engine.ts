@@ -29,6 +29,7 @@ import { clusterId, injectorLabelBatches, type InjectorLabel } from './labels.js
 import { applies, emissionShape, mutate, mutateEmitted, type ApprovalPlan, type Decision, type LabelDraft, type MutationEnv, type PartitionFacts } from './mutations.js';
 import type { ResolvedAnomalyOptions } from './options.js';
 import { ANOMALY_TYPES, CATEGORIES, type AnomalyType } from './types.js';
+import { doubleArray, objectArray } from '../../util/arrays.js';
 
 const JEL = 'journal_entry_lines';
 const APPROVALS = 'je_approvals';
@@ -72,7 +73,7 @@ interface Pending extends Decision {
  */
 function gather(src: Batch, segs: readonly number[], firstRow: number, len: number, inPlace: readonly Decision[] | null): Batch {
   if (inPlace && segs.length === 2 && segs[0] === 0 && segs[1] === src.length && len === src.length && hasTypedMasks(src)) {
-    return firstRow === src.firstRow ? src : { ...src, firstRow };
+    return firstRow === src.firstRow ? src : rebase(src, firstRow - src.firstRow);
   }
   const values: ColumnValues[] = [];
   const nulls: Array<Uint8Array | null> = [];
@@ -145,19 +146,20 @@ function countRun(o: JelColumns, st: number): number {
   return m;
 }
 
+/** `b` moved by `shift` rows (a batch literal of createBatch's shape: one hidden class for every batch). */
 function rebase(b: Batch, shift: number): Batch {
-  return shift === 0 ? b : { ...b, firstRow: b.firstRow + shift };
+  return shift === 0 ? b : { schema: b.schema, partition: b.partition, firstRow: b.firstRow + shift, length: b.length, values: b.values, nulls: b.nulls };
 }
 
 /** Rewritten `je_approvals` rows of one batch, column by column (no tuple per row); reused. */
 class ApprovalRows {
-  private readonly doc: string[] = [];
+  private readonly doc = objectArray<string>();
   private readonly seq: number[] = [];
-  private readonly action: string[] = [];
-  private readonly actor: string[] = [];
-  private readonly role: string[] = [];
+  private readonly action = objectArray<string>();
+  private readonly actor = objectArray<string>();
+  private readonly role = objectArray<string>();
   private readonly level: number[] = [];
-  private readonly ts: number[] = [];
+  private readonly ts = doubleArray();
 
   clear(): void {
     this.doc.length = 0;
@@ -210,6 +212,7 @@ export class AnomalyInjector implements PartitionTransform {
   private keys: EntryKeys | null = null;
   private readonly stream = new Stream();
   private partition = -1;
+  private upliftTable: Uint8Array | null = null;
 
   private lastDocId: string | null = null;
   // exact_duplicate_amount look-back (domain.md D8): the last entry and the latest one with other accounts.
@@ -223,7 +226,7 @@ export class AnomalyInjector implements PartitionTransform {
   private claimed: string | null = null;
   private cluster: Cluster | null = null;
   private clusterSeq = 0;
-  private readonly labels: InjectorLabel[] = [];
+  private readonly labels = objectArray<InjectorLabel>();
   private labelRowsIn = 0;
   private jelShift = 0;
   private apprShift = 0;
@@ -233,7 +236,7 @@ export class AnomalyInjector implements PartitionTransform {
   private readonly copies = new Map<string, Array<{ id: string; shift: number }>>();
   private readonly seen = new Set<string>();
   private readonly replaced = new Set<string>();
-  private readonly held: Batch[] = [];
+  private readonly held = objectArray<Batch>();
   private carryDoc: string | null = null;
   private seqDoc: string | null = null;
   private seqNext = 1;
@@ -331,6 +334,19 @@ export class AnomalyInjector implements PartitionTransform {
 
   // ---- selection ----
 
+  /** upliftMultiplier(day), from a per-day table over the run's period (one civil-date split per day, not per entry). */
+  private upliftOf(day: number): number {
+    const { startDay, endDay } = this.ctx.reference.period;
+    if (day < startDay || day >= endDay) return upliftMultiplier(day);
+    let t = this.upliftTable;
+    if (t === null) {
+      t = new Uint8Array(endDay - startDay);
+      for (let d = startDay; d < endDay; d++) t[d - startDay] = upliftMultiplier(d);
+      this.upliftTable = t;
+    }
+    return t[day - startDay];
+  }
+
   /** Category index for the selection draw u at uplift m, or -1 (domain.md §8.1). */
   private selectCategory(u: number, m: number): number {
     const rates = this.opts.categoryRates;
@@ -385,7 +401,15 @@ export class AnomalyInjector implements PartitionTransform {
     }
     if (n > 0) this.lastDocId = ic.documentId[n - 1];
     if (decisions.length === 0) return rebase(batch, this.jelShift);
+    return this.inject(env, batch, ic, decisions);
+  }
 
+  /**
+   * The output batch of `batch` with its decisions applied (the rare path of `lines`, kept out of
+   * the per-entry scan so that loop compiles small and alone).
+   */
+  private inject(env: MutationEnv, batch: Batch, ic: JelColumns, decisions: readonly Pending[]): Batch {
+    const n = batch.length;
     // Lay out the output: kept rows, then each entry's emitted copies right after it (§1.1).
     let outLen = n;
     for (const d of decisions) {
@@ -482,7 +506,7 @@ export class AnomalyInjector implements PartitionTransform {
     const rng = this.stream.fromWords(this.keys!.words(doc));
     const u = rng.float();
     const day = o.postingDate[s];
-    const m = this.opts.temporalUplift ? upliftMultiplier(day) : 1;
+    const m = this.opts.temporalUplift ? this.upliftOf(day) : 1;
     const c = this.selectCategory(u, m);
     if (c < 0) return;
 
@@ -593,74 +617,11 @@ export class AnomalyInjector implements PartitionTransform {
   private applyApprovals(b: Batch): Batch {
     const ix = jeApprovals.index;
     const ids = b.values[ix.get('document_id')!] as Array<string | null>;
-    const seq = b.values[ix.get('action_seq')!] as Int32Array;
-    const action = b.values[ix.get('action')!] as Array<string | null>;
-    const actor = b.values[ix.get('actor_id')!] as Array<string | null>;
-    const role = b.values[ix.get('actor_role')!] as Array<string | null>;
-    const level = b.values[ix.get('approval_level')!] as Int32Array;
-    const ts = b.values[ix.get('action_timestamp')!] as Float64Array;
     let touched = false;
     if (this.plans.size > 0 || this.copies.size > 0) {
       for (let i = 0; i < b.length && !touched; i++) if (this.plans.has(ids[i]!) || this.copies.has(ids[i]!)) touched = true;
     }
-    let result: Batch;
-    if (!touched) result = rebase(b, this.apprShift);
-    else {
-      const rows = this.apprRows;
-      rows.clear();
-      const pushRow = (doc: string, a: string, who: string, r: string, lv: number, t: number): void => {
-        if (this.seqDoc !== doc) {
-          this.seqDoc = doc;
-          this.seqNext = 1;
-        }
-        rows.push(doc, this.seqNext++, a, who, r, lv, t);
-      };
-      const pendingCopies: number[] = [];
-      for (let i = 0; i < b.length; i++) {
-        const doc = ids[i]!;
-        const p = this.plans.get(doc);
-        const cp = this.copies.get(doc);
-        if (cp) {
-          rows.push(doc, seq[i], action[i]!, actor[i]!, role[i]!, level[i], ts[i]);
-          pendingCopies.push(i);
-          // The copies' actions follow once the source's run of actions ends in this batch.
-          if (i + 1 === b.length || ids[i + 1] !== doc) {
-            for (const c of cp) for (const k of pendingCopies) rows.push(c.id, seq[k], action[k]!, actor[k]!, role[k]!, level[k], ts[k] + c.shift);
-            pendingCopies.length = 0;
-          }
-          continue;
-        }
-        if (!p) {
-          rows.push(doc, seq[i], action[i]!, actor[i]!, role[i]!, level[i], ts[i]);
-          continue;
-        }
-        if (p.kind === 'replace') {
-          if (this.replaced.has(doc)) continue;
-          this.replaced.add(doc);
-          for (const a of p.rows) pushRow(doc, a.action, a.actor, a.role, a.level, a.ts);
-          continue;
-        }
-        const act = action[i]!;
-        if (p.dropLevel !== undefined && act === 'approve' && level[i] === p.dropLevel) continue;
-        let who = actor[i]!;
-        let r = role[i]!;
-        if (p.creator && (act === 'submit' || act === 'resubmit')) {
-          who = p.creator.userId;
-          r = p.creator.persona;
-        }
-        if (p.actor && p.actorLevel !== undefined && level[i] === p.actorLevel && act !== 'submit' && act !== 'resubmit') {
-          who = p.actor.userId;
-          r = p.actor.persona;
-        }
-        let t = ts[i] + (p.shift ?? 0);
-        if (p.shiftApprovals !== undefined && act !== 'submit') t += p.shiftApprovals;
-        if (p.rushedBase !== undefined) t = p.rushedBase + (seq[i] - 1) * 90;
-        pushRow(doc, act, who, r, level[i], t);
-      }
-      const nb = rows.toBatch(b, b.firstRow + this.apprShift);
-      this.apprShift += nb.length - b.length;
-      result = nb;
-    }
+    const result = touched ? this.rewriteApprovals(b) : rebase(b, this.apprShift);
     // Forget entries whose actions are complete; the batch's last entry may continue in the next one.
     const last = b.length > 0 ? ids[b.length - 1]! : null;
     if (this.carryDoc !== null && this.carryDoc !== last) this.forget(this.carryDoc);
@@ -672,6 +633,72 @@ export class AnomalyInjector implements PartitionTransform {
     }
     this.carryDoc = last;
     return result;
+  }
+
+  /** The batch's actions with the approval plans and emitted copies applied (the rare path of applyApprovals). */
+  private rewriteApprovals(b: Batch): Batch {
+    const ix = jeApprovals.index;
+    const ids = b.values[ix.get('document_id')!] as Array<string | null>;
+    const seq = b.values[ix.get('action_seq')!] as Int32Array;
+    const action = b.values[ix.get('action')!] as Array<string | null>;
+    const actor = b.values[ix.get('actor_id')!] as Array<string | null>;
+    const role = b.values[ix.get('actor_role')!] as Array<string | null>;
+    const level = b.values[ix.get('approval_level')!] as Int32Array;
+    const ts = b.values[ix.get('action_timestamp')!] as Float64Array;
+    const rows = this.apprRows;
+    rows.clear();
+    const pushRow = (doc: string, a: string, who: string, r: string, lv: number, t: number): void => {
+      if (this.seqDoc !== doc) {
+        this.seqDoc = doc;
+        this.seqNext = 1;
+      }
+      rows.push(doc, this.seqNext++, a, who, r, lv, t);
+    };
+    const pendingCopies: number[] = [];
+    for (let i = 0; i < b.length; i++) {
+      const doc = ids[i]!;
+      const p = this.plans.get(doc);
+      const cp = this.copies.get(doc);
+      if (cp) {
+        rows.push(doc, seq[i], action[i]!, actor[i]!, role[i]!, level[i], ts[i]);
+        pendingCopies.push(i);
+        // The copies' actions follow once the source's run of actions ends in this batch.
+        if (i + 1 === b.length || ids[i + 1] !== doc) {
+          for (const c of cp) for (const k of pendingCopies) rows.push(c.id, seq[k], action[k]!, actor[k]!, role[k]!, level[k], ts[k] + c.shift);
+          pendingCopies.length = 0;
+        }
+        continue;
+      }
+      if (!p) {
+        rows.push(doc, seq[i], action[i]!, actor[i]!, role[i]!, level[i], ts[i]);
+        continue;
+      }
+      if (p.kind === 'replace') {
+        if (this.replaced.has(doc)) continue;
+        this.replaced.add(doc);
+        for (const a of p.rows) pushRow(doc, a.action, a.actor, a.role, a.level, a.ts);
+        continue;
+      }
+      const act = action[i]!;
+      if (p.dropLevel !== undefined && act === 'approve' && level[i] === p.dropLevel) continue;
+      let who = actor[i]!;
+      let r = role[i]!;
+      if (p.creator && (act === 'submit' || act === 'resubmit')) {
+        who = p.creator.userId;
+        r = p.creator.persona;
+      }
+      if (p.actor && p.actorLevel !== undefined && level[i] === p.actorLevel && act !== 'submit' && act !== 'resubmit') {
+        who = p.actor.userId;
+        r = p.actor.persona;
+      }
+      let t = ts[i] + (p.shift ?? 0);
+      if (p.shiftApprovals !== undefined && act !== 'submit') t += p.shiftApprovals;
+      if (p.rushedBase !== undefined) t = p.rushedBase + (seq[i] - 1) * 90;
+      pushRow(doc, act, who, r, level[i], t);
+    }
+    const nb = rows.toBatch(b, b.firstRow + this.apprShift);
+    this.apprShift += nb.length - b.length;
+    return nb;
   }
 
   private forget(doc: string): void {

@@ -44,6 +44,7 @@ import { DqCounts, DqLabelWriter, type IssueType } from './labels.js';
 import { dataQualityOptionsSchema, DUPLICATE_KINDS, IDENTIFIER_FORMAT_FIELDS, resolveDqOptions, type DuplicateKind, type ResolvedDqOptions } from './options.js';
 import { typosFrom, type TypoCarry } from './typos.js';
 import { EntryKeys, gapThresholds, saltOf, Stream } from './streams.js';
+import { objectArray } from '../../util/arrays.js';
 
 export { resolveDqOptions, dataQualityOptionsSchema, PRESETS, TYPO_KINDS, DUPLICATE_KINDS, BASE_PROTECTED_FIELDS } from './options.js';
 export type { ResolvedDqOptions } from './options.js';
@@ -133,6 +134,19 @@ interface FieldPlan {
   readonly saltFormat: Int32Array;
   readonly saltEncoding: Int32Array;
   readonly missing: Mutation;
+  /** `{field} format: {subtype}` / `{field} encoding: {subtype}` by subtype, built once (one string per label kind, not per label). */
+  readonly formatDescriptions: Map<string, string>;
+  readonly encodingDescriptions: Map<string, string>;
+}
+
+/** The cached description `{field} {what}: {subtype}`. */
+function described(cache: Map<string, string>, subtype: string, field: string, what: string): string {
+  let d = cache.get(subtype);
+  if (d === undefined) {
+    d = `${field} ${what}: ${subtype}`;
+    cache.set(subtype, d);
+  }
+  return d;
 }
 
 /** "No typo in this field of the entry": a small integer, not Infinity (keeps the position an int for the JIT). */
@@ -150,6 +164,7 @@ function fieldPlan(o: ResolvedDqOptions, name: string, slot: number): FieldPlan 
     tm: gapThresholds(logQ(mr), 65), tt: gapThresholds(logQ(tr), 1024), tf: gapThresholds(logQ(fr), 65), te: gapThresholds(logQ(er), 65),
     saltMissing: saltOf(`${name}/missing`), saltTypo: saltOf(`${name}/typo`), saltFormat: saltOf(`${name}/format`), saltEncoding: saltOf(`${name}/encoding`),
     missing: { type: 'missing_value', subtype: 'mcar', value: null, description: `${name} missing (MCAR)` },
+    formatDescriptions: new Map(), encodingDescriptions: new Map(),
   };
 }
 
@@ -184,18 +199,18 @@ function columnIndexes(schema: TableSchema): ColumnIndexes {
 
 /** Field edits of one batch (row, column, new value), reused across batches. */
 class Edits {
-  rows: number[] = [];
-  cols: number[] = [];
-  vals: Array<string | null> = [];
+  readonly rows: number[] = [];
+  readonly cols: number[] = [];
+  readonly vals = objectArray<string | null>();
   add(row: number, col: number, value: string | null): void {
     this.rows.push(row);
     this.cols.push(col);
     this.vals.push(value);
   }
   clear(): void {
-    this.rows = [];
-    this.cols = [];
-    this.vals = [];
+    this.rows.length = 0;
+    this.cols.length = 0;
+    this.vals.length = 0;
   }
 }
 
@@ -226,7 +241,7 @@ export class DataQualityPartition implements PartitionTransform {
   private readonly sFormat = new Stream();
   private readonly sEncoding = new Stream();
   private readonly carry: TypoCarry = { carry: 0 };
-  private readonly res: Array<Mutation | null> = [];
+  private readonly res = objectArray<Mutation | null>();
   private readonly edits = new Edits();
 
   constructor(
@@ -279,7 +294,7 @@ export class DataQualityPartition implements PartitionTransform {
     const cols = columnIndexes(batch.schema);
     const ed = this.edits;
     ed.clear();
-    const dups: Duplicate[] = [];
+    const dups = objectArray<Duplicate>();
     const n = batch.length;
     for (let s = 0; s < n;) {
       let e = s + 1;
@@ -446,14 +461,14 @@ export class DataQualityPartition implements PartitionTransform {
       if (j === nf) {
         if (value !== null) {
           const x = f.identifier ? identifierVariation(value, sf) : textVariation(value, sf);
-          if (x && m === null) m = { type: 'format_variation', subtype: x.subtype, value: x.value, description: `${f.name} format: ${x.subtype}` };
+          if (x && m === null) m = { type: 'format_variation', subtype: x.subtype, value: x.value, description: described(f.formatDescriptions, x.subtype, f.name, 'format') };
         }
         nf = j + 1 + sf.gapWithin(f.lf, count - j - 1, f.tf);
       }
       if (j === ne) {
         if (value !== null) {
           const e = encodingIssue(value, se);
-          if (e && m === null) m = { type: 'encoding_issue', subtype: e.subtype, value: e.value, description: `${f.name} encoding: ${e.subtype}` };
+          if (e && m === null) m = { type: 'encoding_issue', subtype: e.subtype, value: e.value, description: described(f.encodingDescriptions, e.subtype, f.name, 'encoding') };
         }
         ne = j + 1 + se.gapWithin(f.le, count - j - 1, f.te);
       }

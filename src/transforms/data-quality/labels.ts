@@ -5,6 +5,7 @@
  */
 import { createBatch, type Batch } from '../../engine/batch.js';
 import { dqLabels } from '../../tables/dq.js';
+import { objectArray } from '../../util/arrays.js';
 
 export type IssueType = 'missing_value' | 'typo' | 'format_variation' | 'encoding_issue' | 'duplicate';
 
@@ -77,17 +78,18 @@ export class DqLabelWriter {
   private idPrefix: string | null = null;
   private firstRow = 0;
   private lastRecord: string | null = null;
-  private ids: string[] = [];
-  private types: string[] = [];
-  private subtypes: string[] = [];
-  private severities: number[] = [];
-  private records: string[] = [];
+  // Column builders, emptied (not replaced) after each take(): they keep their elements kind.
+  private readonly ids = objectArray<string>();
+  private readonly types = objectArray<string>();
+  private readonly subtypes = objectArray<string>();
+  private readonly severities: number[] = [];
+  private readonly records = objectArray<string>();
   /** Line numbers, −1 = null (an all-number array keeps one element kind: no deopts). */
-  private lines: number[] = [];
-  private fields: Array<string | null> = [];
-  private originals: Array<string | null> = [];
-  private modifieds: Array<string | null> = [];
-  private descriptions: string[] = [];
+  private readonly lines: number[] = [];
+  private readonly fields = objectArray<string | null>();
+  private readonly originals = objectArray<string | null>();
+  private readonly modifieds = objectArray<string | null>();
+  private readonly descriptions = objectArray<string>();
 
   constructor(
     private readonly componentId: string,
@@ -155,15 +157,15 @@ export class DqLabelWriter {
       yield b;
     }
     this.firstRow += n;
-    this.ids = [];
-    this.types = [];
-    this.subtypes = [];
-    this.severities = [];
-    this.records = [];
-    this.lines = [];
-    this.fields = [];
-    this.originals = [];
-    this.modifieds = [];
-    this.descriptions = [];
+    this.ids.length = 0;
+    this.types.length = 0;
+    this.subtypes.length = 0;
+    this.severities.length = 0;
+    this.records.length = 0;
+    this.lines.length = 0;
+    this.fields.length = 0;
+    this.originals.length = 0;
+    this.modifieds.length = 0;
+    this.descriptions.length = 0;
   }
 }
