@@ -307,10 +307,12 @@ const rowEncoders = new Map<string, RowEncoder>();
 function rowEncoderFor(schema: TableSchema): RowEncoder {
   let f = rowEncoders.get(schema.name);
   if (!f) {
-    const copy = specialize<RowEncoder>(`csv rows of ${schema.name}`, [writeField, encodeRows], 'encodeRows', {
+    const make = (tag: string): RowEncoder | null => specialize<RowEncoder>(`csv rows of ${schema.name} (${tag})`, [writeField, encodeRows], 'encodeRows', {
       writeInt, writeMoney, writeDecimal6, writeDate, writeTimestamp, CHUNK_BYTES, QUOTE, LF, CR,
     });
-    f = copy !== null && sameBytes(schema, copy) ? copy : encodeRows;
+    // The probe runs on a throwaway copy: its odd values must not become the real copy's type feedback.
+    const probe = make('probe');
+    f = (probe !== null && sameBytes(schema, probe) ? make('rows') : null) ?? encodeRows;
     rowEncoders.set(schema.name, f);
   }
   return f;

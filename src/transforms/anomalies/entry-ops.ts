@@ -6,7 +6,7 @@
  */
 import type { JelColumns } from '../../sources/journal-entries/generator.js';
 import { formatCents, formatTime } from '../../sources/journal-entries/generator.js';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CompanyCalendar, ReferenceData } from '../../domain/types.js';
 import type { AccountTable } from '../../sources/journal-entries/context.js';
 import { localToGroupCents } from '../../domain/money.js';
@@ -217,7 +217,7 @@ export function entryHash(o: JelColumns, s: number, n: number): string {
     lines += `${r > s ? ',' : ''}{"cost_center":${q(o.costCenter[r])},"credit_amount":${q(formatCents(o.credit[r]))},"debit_amount":${q(formatCents(o.debit[r]))},"gl_account":${q(o.glAccount[r])},"line_number":${o.lineNumber[r]}}`;
   }
   const text = `{"business_process":${q(o.businessProcess[s])},"company_code":${q(o.companyCode[s])},"created_at":${q(formatTime(o.createdAt[s]))},"created_by":${q(o.createdBy[s])},"currency":${q(o.currency[s])},"document_date":${q(formatDate(o.documentDate[s]))},"document_id":${q(o.documentId[s])},"header_text":${q(o.headerText[s])},"lines":[${lines}],"posting_date":${q(formatDate(o.postingDate[s]))},"reference":${q(o.reference[s])},"source":${q(o.source[s])},"transaction_template":${q(o.transactionTemplate[s])}}`;
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** A JSON string value or null (canonical JSON of strings is JSON.stringify's). */

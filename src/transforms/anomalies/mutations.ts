@@ -162,6 +162,84 @@ function swapDigits(cents: number, i: number): number {
 
 // ---- applicability (domain.md §8.2 "Applies to"), on the input rows ----
 
+/** What an applicability test reads: the entry at input rows [s, s + n) and its context. */
+interface Probe {
+  readonly env: MutationEnv;
+  readonly ops: EntryOps;
+  readonly o: JelColumns;
+  readonly s: number;
+  readonly n: number;
+  readonly prevTotal: number;
+}
+
+const human = ({ o, s }: Probe): boolean => o.source[s] === 'manual' || o.source[s] === 'adjustment';
+const poolsOfEntry = ({ env, o, s }: Probe): CompanyPools | undefined => env.poolsOf(o.companyCode[s]!);
+const personaCount = (p: Probe, persona: string): number => poolsOfEntry(p)?.byPersona.get(persona)?.length ?? 0;
+const inRange = ({ env, o, s }: Probe, max: number, business = true): boolean =>
+  shiftDay(env.calendarOf(o.companyCode[s]!), o.postingDate[s], max, business, env.ref.period.startDay, env.ref.period.endDay) >= 0;
+/** Some line in the entry satisfies `test`. */
+function anyLine({ s, n }: Probe, test: (r: number) => boolean): boolean {
+  for (let r = s; r < s + n; r++) if (test(r)) return true;
+  return false;
+}
+
+/**
+ * Applicability per type name (domain.md §8.2 "Applies to"); a type not listed applies to any
+ * entry. One small function each, so only the tests of the types actually drawn are optimised
+ * (one big switch was compiled whole, and again after each deoptimisation).
+ */
+const APPLIES: Readonly<Record<string, (p: Probe) => boolean>> = {
+  fictitious_entry: (p) => {
+    const pools = poolsOfEntry(p);
+    return p.o.sourceDocumentType[p.s] === null && pools !== undefined && pools.humans.length > 0;
+  },
+  self_approval: (p) => human(p) && p.ops.groupTotal(p.s, p.n) > p.env.thresholdCents,
+  exceeded_approval_limit: (p) => human(p) && personaCount(p, 'senior_accountant') > 0,
+  segregation_of_duties_violation: (p) => personaCount(p, 'manager') > 0,
+  duplicate_payment: (p) => anyLine(p, (r) => !p.ops.isDebit(r) && (p.o.glAccount[r] === '1000' || p.o.glAccount[r] === '1010')),
+  fictitious_vendor: (p) => p.env.ref.vendorsOf(p.o.companyCode[p.s]!).some((v) => v.isShell) && anyLine(p, (r) => p.o.glAccount[r] === '2000'),
+  revenue_manipulation: (p) => anyLine(p, (r) => !p.ops.isDebit(r) && p.o.glAccount[r]!.startsWith('4')),
+  improper_capitalization: (p) => anyLine(p, (r) => p.ops.isDebit(r) && p.o.glAccount[r]!.startsWith('6')),
+  reversed_amount: (p) => p.n >= 2,
+  transposed_digits: (p) => anyLine(p, (r) => digitsSwappable(p.ops.amount(r)).length > 0),
+  missing_field: (p) => {
+    const acct = p.env.sc.accounts;
+    const first = (r: number): number => acct.firstDigit[acct.indexOf.get(p.o.glAccount[r]!) ?? -1];
+    if (anyLine(p, (r) => p.o.costCenter[r] !== null && (first(r) === 5 || first(r) === 6))) return true;
+    return p.o.reference[p.s] !== null || p.o.headerText[p.s] !== null;
+  },
+  wrong_period: (p) => inRange(p, 32),
+  backdated_entry: (p) => inRange(p, -30),
+  future_dated_entry: (p) => inRange(p, 7),
+  late_posting: (p) => inRange(p, 15),
+  wrong_cost_center: (p) => anyLine(p, (r) => p.o.costCenter[r] !== null),
+  skipped_approval: (p) => p.o.approvalStatus[p.s] === 'approved' && p.ops.groupTotal(p.s, p.n) > p.env.thresholdCents,
+  late_approval: (p) => p.o.approvalStatus[p.s] === 'approved',
+  weekend_posting: (p) => {
+    const d = p.o.postingDate[p.s];
+    const toSat = (6 - weekday(d) + 7) % 7 || 7;
+    return d + toSat < p.env.ref.period.endDay || d + ((7 - weekday(d)) % 7 || 7) < p.env.ref.period.endDay;
+  },
+  manual_override: (p) => (p.o.source[p.s] === 'automated' || p.o.source[p.s] === 'recurring') && poolsOfEntry(p) !== undefined
+    && personaCount(p, 'senior_accountant') + personaCount(p, 'controller') > 0,
+  incomplete_approval_chain: (p) => p.o.approvalStatus[p.s] === 'approved' && p.o.approvalLevels[p.s] >= 2,
+  unusually_low_amount: (p) => {
+    if (anyLine(p, (r) => p.ops.amount(r) < 10)) return false;
+    return p.ops.debitTotal(p.s, p.n) >= 10 * Math.max(p.ops.countSide(p.s, p.n, true), p.ops.countSide(p.s, p.n, false));
+  },
+  exact_duplicate_amount: (p) => p.prevTotal > 0 && p.prevTotal !== p.ops.debitTotal(p.s, p.n),
+  new_counterparty: (p) => {
+    const cc = p.o.companyCode[p.s]!;
+    return anyLine(p, (r) => (p.o.glAccount[r] === '2000' && p.env.ref.vendorsOf(cc).some((v) => v.isReserve))
+      || (p.o.glAccount[r] === '1100' && p.env.ref.customersOf(cc).some((v) => v.isReserve)));
+  },
+  missing_relationship: (p) => anyLine(p, (r) => p.o.vendorId[r] !== null || p.o.customerId[r] !== null),
+  unmatched_intercompany: (p) => icBuyerAfter(p.ops, p.o, p.s, p.n) > 0,
+  transfer_pricing_anomaly: (p) => icBuyerAfter(p.ops, p.o, p.s, p.n) > 0,
+  // The mirrored pair needs a second company's accounts and currency rebuilt: no v1 mutation yet.
+  circular_intercompany: () => false,
+};
+
 /**
  * True when `type` applies to the entry at input rows [s, s + n).
  *
@@ -169,88 +247,8 @@ function swapDigits(cents: number, i: number): number {
  * applies(env, ops, cols, TYPE_BY_NAME.get('reversed_amount')!, 0, 2, 0); // true: ≥ 2 lines
  */
 export function applies(env: MutationEnv, ops: EntryOps, o: JelColumns, type: AnomalyType, s: number, n: number, prevTotal: number): boolean {
-  const acct = env.sc.accounts;
-  const idx = (r: number): number => acct.indexOf.get(o.glAccount[r]!) ?? -1;
-  const human = (): boolean => o.source[s] === 'manual' || o.source[s] === 'adjustment';
-  const total = (): number => ops.debitTotal(s, n);
-  const groupTotal = (): number => ops.groupTotal(s, n);
-  const pools = env.poolsOf(o.companyCode[s]!);
-  const inRange = (max: number, business = true): boolean =>
-    shiftDay(env.calendarOf(o.companyCode[s]!), o.postingDate[s], max, business, env.ref.period.startDay, env.ref.period.endDay) >= 0;
-  switch (type.name) {
-    case 'fictitious_entry': return o.sourceDocumentType[s] === null && pools !== undefined && pools.humans.length > 0;
-    case 'self_approval': return human() && groupTotal() > env.thresholdCents;
-    case 'exceeded_approval_limit': return human() && (pools?.byPersona.get('senior_accountant')?.length ?? 0) > 0;
-    case 'segregation_of_duties_violation': return (pools?.byPersona.get('manager')?.length ?? 0) > 0;
-    case 'duplicate_payment': {
-      for (let r = s; r < s + n; r++) if (!ops.isDebit(r) && (o.glAccount[r] === '1000' || o.glAccount[r] === '1010')) return true;
-      return false;
-    }
-    case 'fictitious_vendor': {
-      if (!env.ref.vendorsOf(o.companyCode[s]!).some((v) => v.isShell)) return false;
-      for (let r = s; r < s + n; r++) if (o.glAccount[r] === '2000') return true;
-      return false;
-    }
-    case 'revenue_manipulation': {
-      for (let r = s; r < s + n; r++) if (!ops.isDebit(r) && o.glAccount[r]!.startsWith('4')) return true;
-      return false;
-    }
-    case 'improper_capitalization': {
-      for (let r = s; r < s + n; r++) if (ops.isDebit(r) && o.glAccount[r]!.startsWith('6')) return true;
-      return false;
-    }
-    case 'reversed_amount': return n >= 2;
-    case 'transposed_digits': {
-      for (let r = s; r < s + n; r++) if (digitsSwappable(ops.amount(r)).length > 0) return true;
-      return false;
-    }
-    case 'missing_field': {
-      for (let r = s; r < s + n; r++) if (o.costCenter[r] !== null && (acct.firstDigit[idx(r)] === 5 || acct.firstDigit[idx(r)] === 6)) return true;
-      return o.reference[s] !== null || o.headerText[s] !== null;
-    }
-    case 'wrong_period': return inRange(32);
-    case 'backdated_entry': return inRange(-30);
-    case 'future_dated_entry': return inRange(7);
-    case 'late_posting': return inRange(15);
-    case 'wrong_cost_center': {
-      for (let r = s; r < s + n; r++) if (o.costCenter[r] !== null) return true;
-      return false;
-    }
-    case 'skipped_approval': return o.approvalStatus[s] === 'approved' && groupTotal() > env.thresholdCents;
-    case 'late_approval': return o.approvalStatus[s] === 'approved';
-    case 'weekend_posting': {
-      const d = o.postingDate[s];
-      const toSat = (6 - weekday(d) + 7) % 7 || 7;
-      return d + toSat < env.ref.period.endDay || d + ((7 - weekday(d)) % 7 || 7) < env.ref.period.endDay;
-    }
-    case 'manual_override': return (o.source[s] === 'automated' || o.source[s] === 'recurring') && pools !== undefined
-      && ((pools.byPersona.get('senior_accountant')?.length ?? 0) + (pools.byPersona.get('controller')?.length ?? 0)) > 0;
-    case 'incomplete_approval_chain': return o.approvalStatus[s] === 'approved' && o.approvalLevels[s] >= 2;
-    case 'unusually_low_amount': {
-      for (let r = s; r < s + n; r++) if (ops.amount(r) < 10) return false;
-      return total() >= 10 * Math.max(ops.countSide(s, n, true), ops.countSide(s, n, false));
-    }
-    case 'exact_duplicate_amount': return prevTotal > 0 && prevTotal !== total();
-    case 'new_counterparty': {
-      const cc = o.companyCode[s]!;
-      for (let r = s; r < s + n; r++) {
-        if (o.glAccount[r] === '2000' && env.ref.vendorsOf(cc).some((v) => v.isReserve)) return true;
-        if (o.glAccount[r] === '1100' && env.ref.customersOf(cc).some((v) => v.isReserve)) return true;
-      }
-      return false;
-    }
-    case 'missing_relationship': {
-      for (let r = s; r < s + n; r++) if (o.vendorId[r] !== null || o.customerId[r] !== null) return true;
-      return false;
-    }
-    case 'unmatched_intercompany':
-    case 'transfer_pricing_anomaly':
-      return icBuyerAfter(ops, o, s, n) > 0;
-    // The mirrored pair needs a second company's accounts and currency rebuilt: no v1 mutation yet.
-    case 'circular_intercompany':
-      return false;
-    default: return true;
-  }
+  const test = APPLIES[type.name];
+  return test === undefined ? true : test({ env, ops, o, s, n, prevTotal });
 }
 
 /**

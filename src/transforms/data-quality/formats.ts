@@ -28,26 +28,50 @@ function titleCase(s: string): string {
   return s.replace(/\S+/g, (w) => w[0].toUpperCase() + w.slice(1).toLowerCase());
 }
 
+const TEXT_SUBTYPES = ['upper', 'lower', 'title', 'leading_space', 'trailing_space', 'doubled_spaces'] as const;
+
+/** Text variant k of `s` (TEXT_SUBTYPES order); `at` = the space to double, −1 for none. */
+function textVariant(k: number, s: string, at: number): string | null {
+  switch (k) {
+    case 0: return s.toUpperCase();
+    case 1: return s.toLowerCase();
+    case 2: return titleCase(s);
+    case 3: return ` ${s}`;
+    case 4: return `${s} `;
+    default: return at < 0 ? null : `${s.slice(0, at)} ${s.slice(at)}`;
+  }
+}
+
 /**
  * Text variation of a free-text field: upper, lower, title, one leading space, one trailing space,
- * doubled spaces (one space doubled).
+ * doubled spaces (one space doubled). Variants are tried as `firstChanging` does, without building
+ * its list (one call per hit on the hot path).
  *
  * @example
  * textVariation('Vendor Invoice - Acme', rng); // e.g. { value: 'VENDOR INVOICE - ACME', subtype: 'upper' }
  */
 export function textVariation(text: string, rng: Rng): Variation | null {
   // The doubled space is drawn up front so every variant consumes the same draws.
-  const spaces: number[] = [];
-  for (let i = 0; i < text.length; i++) if (text[i] === ' ') spaces.push(i);
-  const at = spaces.length > 0 ? spaces[rng.int(0, spaces.length - 1)] : -1;
-  return firstChanging(text, [
-    ['upper', (s) => s.toUpperCase()],
-    ['lower', (s) => s.toLowerCase()],
-    ['title', titleCase],
-    ['leading_space', (s) => ` ${s}`],
-    ['trailing_space', (s) => `${s} `],
-    ['doubled_spaces', (s) => (at < 0 ? null : `${s.slice(0, at)} ${s.slice(at)}`)],
-  ], rng);
+  let spaces = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 32) spaces++;
+  let at = -1;
+  if (spaces > 0) {
+    let want = rng.int(0, spaces - 1);
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) === 32 && want-- === 0) {
+        at = i;
+        break;
+      }
+    }
+  }
+  const n = TEXT_SUBTYPES.length;
+  const start = rng.int(0, n - 1);
+  for (let j = 0; j < n; j++) {
+    const k = (start + j) % n;
+    const v = textVariant(k, text, at);
+    if (v !== null && v !== text) return { value: v, subtype: TEXT_SUBTYPES[k] };
+  }
+  return null;
 }
 
 const SEPARATORS = ['_', '/', '.', ' ', ''];
@@ -66,17 +90,31 @@ export function identifierVariation(id: string, rng: Rng): Variation | null {
   const pre = PREFIXES[rng.int(0, PREFIXES.length - 1)];
   const suf = SUFFIXES[rng.int(0, SUFFIXES.length - 1)];
   const lead = rng.chance(0.5);
-  return firstChanging(id, [
-    ['case_change', (s) => (s.toUpperCase() !== s ? s.toUpperCase() : s.toLowerCase())],
-    ['zero_padding', (s) => {
+  const n = IDENTIFIER_SUBTYPES.length;
+  const start = rng.int(0, n - 1);
+  for (let j = 0; j < n; j++) {
+    const k = (start + j) % n;
+    const v = identifierVariant(k, id, sep, pre, suf, lead);
+    if (v !== null && v !== id) return { value: v, subtype: IDENTIFIER_SUBTYPES[k] };
+  }
+  return null;
+}
+
+const IDENTIFIER_SUBTYPES = ['case_change', 'zero_padding', 'space_padding', 'separator_change', 'prefix', 'suffix'] as const;
+
+/** Identifier variant k of `s` (IDENTIFIER_SUBTYPES order) with the drawn separator, prefix, suffix and padding side. */
+function identifierVariant(k: number, s: string, sep: string, pre: string, suf: string, lead: boolean): string | null {
+  switch (k) {
+    case 0: return s.toUpperCase() !== s ? s.toUpperCase() : s.toLowerCase();
+    case 1: {
       const m = /(\d+)(\D*)$/.exec(s);
       return m ? `${s.slice(0, m.index)}00${m[1]}${m[2]}` : null;
-    }],
-    ['space_padding', (s) => (lead ? `  ${s}` : `${s}  `)],
-    ['separator_change', (s) => (s.includes('-') ? s.split('-').join(sep) : null)],
-    ['prefix', (s) => `${pre}${s}`],
-    ['suffix', (s) => `${s}${suf}`],
-  ], rng);
+    }
+    case 2: return lead ? `  ${s}` : `${s}  `;
+    case 3: return s.includes('-') ? s.split('-').join(sep) : null;
+    case 4: return `${pre}${s}`;
+    default: return `${s}${suf}`;
+  }
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
