@@ -210,17 +210,83 @@ export function shiftDay(cal: CompanyCalendar, day: number, delta: number, busin
  * entryHash(jelColumns(batch), 0, 2); // '3f1c…' (64 hex digits)
  */
 export function entryHash(o: JelColumns, s: number, n: number): string {
-  // The canonical JSON (RFC 8785: keys sorted, JSON.stringify strings) written directly: the same
-  // bytes as canonicalHash({ document_id, …, lines }) without building the objects.
-  let lines = '';
+  // The canonical JSON (RFC 8785: keys sorted, JSON.stringify strings) written straight into bytes:
+  // the same bytes as canonicalHash({ document_id, …, lines }) without building objects or strings.
+  const w = canonicalWriter.reset();
+  w.raw('{"business_process":').str(o.businessProcess[s]).raw(',"company_code":').str(o.companyCode[s])
+    .raw(',"created_at":').str(formatTime(o.createdAt[s])).raw(',"created_by":').str(o.createdBy[s])
+    .raw(',"currency":').str(o.currency[s]).raw(',"document_date":').str(formatDate(o.documentDate[s]))
+    .raw(',"document_id":').str(o.documentId[s]).raw(',"header_text":').str(o.headerText[s]).raw(',"lines":[');
   for (let r = s; r < s + n; r++) {
-    lines += `${r > s ? ',' : ''}{"cost_center":${q(o.costCenter[r])},"credit_amount":${q(formatCents(o.credit[r]))},"debit_amount":${q(formatCents(o.debit[r]))},"gl_account":${q(o.glAccount[r])},"line_number":${o.lineNumber[r]}}`;
+    w.raw(r > s ? ',{"cost_center":' : '{"cost_center":').str(o.costCenter[r])
+      .raw(',"credit_amount":').str(formatCents(o.credit[r])).raw(',"debit_amount":').str(formatCents(o.debit[r]))
+      .raw(',"gl_account":').str(o.glAccount[r]).raw(',"line_number":').raw(String(o.lineNumber[r])).raw('}');
   }
-  const text = `{"business_process":${q(o.businessProcess[s])},"company_code":${q(o.companyCode[s])},"created_at":${q(formatTime(o.createdAt[s]))},"created_by":${q(o.createdBy[s])},"currency":${q(o.currency[s])},"document_date":${q(formatDate(o.documentDate[s]))},"document_id":${q(o.documentId[s])},"header_text":${q(o.headerText[s])},"lines":[${lines}],"posting_date":${q(formatDate(o.postingDate[s]))},"reference":${q(o.reference[s])},"source":${q(o.source[s])},"transaction_template":${q(o.transactionTemplate[s])}}`;
-  return hash('sha256', text, 'hex');
+  w.raw('],"posting_date":').str(formatDate(o.postingDate[s])).raw(',"reference":').str(o.reference[s])
+    .raw(',"source":').str(o.source[s]).raw(',"transaction_template":').str(o.transactionTemplate[s]).raw('}');
+  return hash('sha256', w.bytes(), 'hex');
 }
 
-/** A JSON string value or null (canonical JSON of strings is JSON.stringify's). */
-function q(v: string | null): string {
-  return v === null ? 'null' : JSON.stringify(v);
+/**
+ * Canonical JSON into a reused byte buffer: `raw` copies ASCII as is, `str` writes a JSON string
+ * (or null) exactly as JSON.stringify spells it — plain printable ASCII byte by byte, anything
+ * else through JSON.stringify.
+ */
+class CanonicalWriter {
+  private buf = Buffer.allocUnsafe(16 * 1024);
+  private pos = 0;
+
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  raw(t: string): this {
+    this.room(t.length);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < t.length; i++) b[p++] = t.charCodeAt(i);
+    this.pos = p;
+    return this;
+  }
+
+  str(v: string | null): this {
+    if (v === null) return this.raw('null');
+    const n = v.length;
+    this.room(n + 2);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 34;
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      // Printable ASCII other than " and \ is written as is by JSON.stringify.
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92) return this.escaped(v);
+      b[p++] = c;
+    }
+    b[p++] = 34;
+    this.pos = p;
+    return this;
+  }
+
+  private escaped(v: string): this {
+    const t = JSON.stringify(v);
+    const len = Buffer.byteLength(t, 'utf8');
+    this.room(len);
+    this.pos += this.buf.write(t, this.pos, 'utf8');
+    return this;
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
 }
+
+const canonicalWriter = new CanonicalWriter();
+
