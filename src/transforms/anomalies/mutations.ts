@@ -52,6 +52,20 @@ export type ApprovalPlan =
     readonly rushedBase?: number;
   };
 
+/**
+ * `p` with every field of either kind present (undefined where unused): all plans share one hidden
+ * class, so the approvals rewrite reading them stays monomorphic instead of deoptimising on each new
+ * combination of optional fields.
+ */
+function oneShape(p: ApprovalPlan): ApprovalPlan {
+  const m = p.kind === 'map' ? p : null;
+  return {
+    kind: p.kind, rows: p.kind === 'replace' ? p.rows : undefined,
+    shift: m?.shift, shiftApprovals: m?.shiftApprovals, creator: m?.creator, dropLevel: m?.dropLevel,
+    actorLevel: m?.actorLevel, actor: m?.actor, rushedBase: m?.rushedBase,
+  } as ApprovalPlan;
+}
+
 /** What a mutation reports for one labelled entry (the engine completes ids, dates and flags). */
 export interface LabelDraft {
   /** Out row of the labelled entry's first line and its line count. */
@@ -324,7 +338,7 @@ export function mutate(env: MutationEnv, ops: EntryOps, o: JelColumns, d: Decisi
   // Document-derived and IC entries have no approval actions (approval not_required, domain.md §5.8): nothing to rewrite.
   const hasActions = o.approvalStatus[s] !== 'not_required';
   const plan = (p: ApprovalPlan): void => {
-    if (hasActions) env.approvalPlans.set(docId, p);
+    if (hasActions) env.approvalPlans.set(docId, oneShape(p));
   };
   const dateChange = (newDay: number, moveCreated: boolean, what: string): LabelDraft[] => {
     const shiftDays = newDay - day0;
