@@ -112,186 +112,186 @@ interface CsvState {
  * one table's values never make another's optimised loop polymorphic.
  */
 function encodeRows(st: CsvState, batch: Batch): Buffer[] {
-    const schema = st.schema;
-    if (batch.schema !== schema && (batch.schema.name !== schema.name || batch.values.length !== schema.columns.length)) {
-      throw new Error(`CSV encoder for table ${schema.name} got a batch of table ${batch.schema.name}`);
-    }
-    const kinds = st.kinds;
-    const slots = st.slots;
-    const cols = kinds.length;
-    const rows = batch.length;
-    const nulls = batch.nulls;
-    // One list per storage type, so every element load below sees one array type (monomorphic).
-    const strV: StringValues[] = [];
-    const i32V: Int32Array[] = [];
-    const f64V: Float64Array[] = [];
-    const u8V: Uint8Array[] = [];
-    for (let c = 0; c < cols; c++) {
-      const k = kinds[c];
-      const v = batch.values[c];
-      if (k === 0) strV.push(v as StringValues);
-      else if (k === 1 || k === 4) i32V.push(v as Int32Array);
-      else if (k === 6) u8V.push(v as Uint8Array);
-      else f64V.push(v as Float64Array);
-    }
+  const schema = st.schema;
+  if (batch.schema !== schema && (batch.schema.name !== schema.name || batch.values.length !== schema.columns.length)) {
+    throw new Error(`CSV encoder for table ${schema.name} got a batch of table ${batch.schema.name}`);
+  }
+  const kinds = st.kinds;
+  const slots = st.slots;
+  const cols = kinds.length;
+  const rows = batch.length;
+  const nulls = batch.nulls;
+  // One list per storage type, so every element load below sees one array type (monomorphic).
+  const strV: StringValues[] = [];
+  const i32V: Int32Array[] = [];
+  const f64V: Float64Array[] = [];
+  const u8V: Uint8Array[] = [];
+  for (let c = 0; c < cols; c++) {
+    const k = kinds[c];
+    const v = batch.values[c];
+    if (k === 0) strV.push(v as StringValues);
+    else if (k === 1 || k === 4) i32V.push(v as Int32Array);
+    else if (k === 6) u8V.push(v as Uint8Array);
+    else f64V.push(v as Float64Array);
+  }
 
-    // Phase 1, column by column: which cells differ from the row above (bit c of row r).
-    // Journal lines repeat their ~36 header fields on every line of an entry, so most cells
-    // do not, and phase 2 copies those bytes from the row above instead of formatting them.
-    const track = cols <= 64;
-    const lo = st.maskLo.length >= rows ? st.maskLo : (st.maskLo = new Int32Array(rows));
-    const hi = st.maskHi.length >= rows ? st.maskHi : (st.maskHi = new Int32Array(rows));
-    if (track) {
-      lo.fill(0, 0, rows);
-      hi.fill(0, 0, rows);
-      for (let c = 0; c < cols; c++) {
-        const word = c < 32 ? lo : hi;
-        const bit = 1 << (c & 31);
-        const k = kinds[c];
-        const mask = nulls[c];
-        if (k === 0) {
-          const a = strV[slots[c]];
+  // Phase 1, column by column: which cells differ from the row above (bit c of row r).
+  // Journal lines repeat their ~36 header fields on every line of an entry, so most cells
+  // do not, and phase 2 copies those bytes from the row above instead of formatting them.
+  const track = cols <= 64;
+  const lo = st.maskLo.length >= rows ? st.maskLo : (st.maskLo = new Int32Array(rows));
+  const hi = st.maskHi.length >= rows ? st.maskHi : (st.maskHi = new Int32Array(rows));
+  if (track) {
+    lo.fill(0, 0, rows);
+    hi.fill(0, 0, rows);
+    for (let c = 0; c < cols; c++) {
+      const word = c < 32 ? lo : hi;
+      const bit = 1 << (c & 31);
+      const k = kinds[c];
+      const mask = nulls[c];
+      if (k === 0) {
+        const a = strV[slots[c]];
+        for (let r = 1; r < rows; r++) if (a[r] !== a[r - 1]) word[r] |= bit;
+      } else {
+        const a = k === 1 || k === 4 ? i32V[slots[c]] : k === 6 ? u8V[slots[c]] : f64V[slots[c]];
+        if (mask === null) {
           for (let r = 1; r < rows; r++) if (a[r] !== a[r - 1]) word[r] |= bit;
         } else {
-          const a = k === 1 || k === 4 ? i32V[slots[c]] : k === 6 ? u8V[slots[c]] : f64V[slots[c]];
-          if (mask === null) {
-            for (let r = 1; r < rows; r++) if (a[r] !== a[r - 1]) word[r] |= bit;
-          } else {
-            for (let r = 1; r < rows; r++) {
-              const n1 = mask[r];
-              if (n1 !== mask[r - 1] || (n1 === 0 && a[r] !== a[r - 1])) word[r] |= bit;
-            }
+          for (let r = 1; r < rows; r++) {
+            const n1 = mask[r];
+            if (n1 !== mask[r - 1] || (n1 === 0 && a[r] !== a[r - 1])) word[r] |= bit;
           }
         }
       }
     }
+  }
 
-    // Phase 2, row by row: fresh fields are formatted; each run of repeated fields (with the
-    // delimiters between them) is one copy from the row above. Field positions of the row
-    // above live in prevS/prevE; they stay valid across grow() (it keeps [0, pos)) and are
-    // dropped when a chunk is emitted.
-    let prevS = st.startA;
-    let prevE = st.endA;
-    let curS = st.startB;
-    let curE = st.endB;
-    const rowFixed = st.rowFixed;
-    const delimCode = st.delimCode;
-    const out = st.out;
-    let buf = out.buf;
-    let cap = buf.length;
-    let pos = 0;
-    let above = false;
-    for (let r = 0; r < rows; r++) {
-      if (pos + rowFixed > cap) {
-        buf = out.grow(pos, rowFixed);
-        cap = buf.length;
-      }
-      const fl = above ? lo[r] : -1;
-      const fh = above ? hi[r] : -1;
-      let c = 0;
-      while (c < cols) {
-        if (c > 0) buf[pos++] = delimCode;
-        const fresh = c < 32 ? (fl >>> c) & 1 : (fh >>> (c - 32)) & 1;
-        if (fresh === 0) {
-          // Run of repeated columns c .. f-1, f = the next fresh column.
-          let f = cols;
-          if (c + 1 < 32) {
-            const m = fl & (-1 << (c + 1));
-            if (m !== 0) f = 31 - Math.clz32(m & -m);
-            else if (cols > 32) {
-              const mh = fh;
-              if (mh !== 0) f = 63 - Math.clz32(mh & -mh);
-            }
-          } else if (c + 1 < 64) {
-            const mh = fh & (-1 << (c + 1 - 32));
+  // Phase 2, row by row: fresh fields are formatted; each run of repeated fields (with the
+  // delimiters between them) is one copy from the row above. Field positions of the row
+  // above live in prevS/prevE; they stay valid across grow() (it keeps [0, pos)) and are
+  // dropped when a chunk is emitted.
+  let prevS = st.startA;
+  let prevE = st.endA;
+  let curS = st.startB;
+  let curE = st.endB;
+  const rowFixed = st.rowFixed;
+  const delimCode = st.delimCode;
+  const out = st.out;
+  let buf = out.buf;
+  let cap = buf.length;
+  let pos = 0;
+  let above = false;
+  for (let r = 0; r < rows; r++) {
+    if (pos + rowFixed > cap) {
+      buf = out.grow(pos, rowFixed);
+      cap = buf.length;
+    }
+    const fl = above ? lo[r] : -1;
+    const fh = above ? hi[r] : -1;
+    let c = 0;
+    while (c < cols) {
+      if (c > 0) buf[pos++] = delimCode;
+      const fresh = c < 32 ? (fl >>> c) & 1 : (fh >>> (c - 32)) & 1;
+      if (fresh === 0) {
+        // Run of repeated columns c .. f-1, f = the next fresh column.
+        let f = cols;
+        if (c + 1 < 32) {
+          const m = fl & (-1 << (c + 1));
+          if (m !== 0) f = 31 - Math.clz32(m & -m);
+          else if (cols > 32) {
+            const mh = fh;
             if (mh !== 0) f = 63 - Math.clz32(mh & -mh);
           }
-          if (f > cols) f = cols;
-          const src = prevS[c];
-          const len = prevE[f - 1] - src;
-          if (pos + len + rowFixed > cap) {
-            buf = out.grow(pos, len + rowFixed);
-            cap = buf.length;
-          }
-          if (len <= 32) for (let k = 0; k < len; k++) buf[pos + k] = buf[src + k];
-          else buf.copyWithin(pos, src, src + len);
-          const delta = pos - src;
-          for (let k = c; k < f; k++) {
-            curS[k] = prevS[k] + delta;
-            curE[k] = prevE[k] + delta;
-          }
-          pos += len;
-          c = f;
-          continue;
+        } else if (c + 1 < 64) {
+          const mh = fh & (-1 << (c + 1 - 32));
+          if (mh !== 0) f = 63 - Math.clz32(mh & -mh);
         }
-        curS[c] = pos;
-        const kind = kinds[c];
-        const mask = nulls[c];
-        if (mask === null || mask[r] === 0) {
-          switch (kind) {
-            case 0: /* string */ {
-              const s = strV[slots[c]][r];
-              if (s === null) break;
-              const need = 3 * s.length + 2 + rowFixed;
-              if (pos + need > cap) {
-                buf = out.grow(pos, need);
-                cap = buf.length;
-              }
-              pos = writeField(buf, pos, s, delimCode);
-              break;
+        if (f > cols) f = cols;
+        const src = prevS[c];
+        const len = prevE[f - 1] - src;
+        if (pos + len + rowFixed > cap) {
+          buf = out.grow(pos, len + rowFixed);
+          cap = buf.length;
+        }
+        if (len <= 32) for (let k = 0; k < len; k++) buf[pos + k] = buf[src + k];
+        else buf.copyWithin(pos, src, src + len);
+        const delta = pos - src;
+        for (let k = c; k < f; k++) {
+          curS[k] = prevS[k] + delta;
+          curE[k] = prevE[k] + delta;
+        }
+        pos += len;
+        c = f;
+        continue;
+      }
+      curS[c] = pos;
+      const kind = kinds[c];
+      const mask = nulls[c];
+      if (mask === null || mask[r] === 0) {
+        switch (kind) {
+          case 0: /* string */ {
+            const s = strV[slots[c]][r];
+            if (s === null) break;
+            const need = 3 * s.length + 2 + rowFixed;
+            if (pos + need > cap) {
+              buf = out.grow(pos, need);
+              cap = buf.length;
             }
-            case 1: /* int */
-              pos = writeInt(buf, pos, i32V[slots[c]][r]);
-              break;
-            case 2: /* money */
-              pos = writeMoney(buf, pos, f64V[slots[c]][r]);
-              break;
-            case 3: /* decimal6 */
-              pos = writeDecimal6(buf, pos, f64V[slots[c]][r]);
-              break;
-            case 4: /* date */
-              pos = writeDate(buf, pos, i32V[slots[c]][r]);
-              break;
-            case 5: /* timestamp */
-              pos = writeTimestamp(buf, pos, f64V[slots[c]][r]);
-              break;
-            case 6: /* bool */
-              if (u8V[slots[c]][r] !== 0) {
-                buf[pos] = 116; buf[pos + 1] = 114; buf[pos + 2] = 117; buf[pos + 3] = 101; // true
-                pos += 4;
-              } else {
-                buf[pos] = 102; buf[pos + 1] = 97; buf[pos + 2] = 108; buf[pos + 3] = 115; buf[pos + 4] = 101; // false
-                pos += 5;
-              }
-              break;
+            pos = writeField(buf, pos, s, delimCode);
+            break;
           }
+          case 1: /* int */
+            pos = writeInt(buf, pos, i32V[slots[c]][r]);
+            break;
+          case 2: /* money */
+            pos = writeMoney(buf, pos, f64V[slots[c]][r]);
+            break;
+          case 3: /* decimal6 */
+            pos = writeDecimal6(buf, pos, f64V[slots[c]][r]);
+            break;
+          case 4: /* date */
+            pos = writeDate(buf, pos, i32V[slots[c]][r]);
+            break;
+          case 5: /* timestamp */
+            pos = writeTimestamp(buf, pos, f64V[slots[c]][r]);
+            break;
+          case 6: /* bool */
+            if (u8V[slots[c]][r] !== 0) {
+              buf[pos] = 116; buf[pos + 1] = 114; buf[pos + 2] = 117; buf[pos + 3] = 101; // true
+              pos += 4;
+            } else {
+              buf[pos] = 102; buf[pos + 1] = 97; buf[pos + 2] = 108; buf[pos + 3] = 115; buf[pos + 4] = 101; // false
+              pos += 5;
+            }
+            break;
         }
-        curE[c] = pos;
-        c++;
       }
-      buf[pos++] = LF;
-      const ts = prevS;
-      prevS = curS;
-      curS = ts;
-      const te = prevE;
-      prevE = curE;
-      curE = te;
-      above = track;
-      if (pos >= CHUNK_BYTES) {
-        out.emit(pos);
-        buf = out.buf;
-        cap = buf.length;
-        pos = 0;
-        above = false;
-      }
+      curE[c] = pos;
+      c++;
     }
-    st.startA = prevS;
-    st.endA = prevE;
-    st.startB = curS;
-    st.endB = curE;
-    out.emit(pos);
-    return out.take();
+    buf[pos++] = LF;
+    const ts = prevS;
+    prevS = curS;
+    curS = ts;
+    const te = prevE;
+    prevE = curE;
+    curE = te;
+    above = track;
+    if (pos >= CHUNK_BYTES) {
+      out.emit(pos);
+      buf = out.buf;
+      cap = buf.length;
+      pos = 0;
+      above = false;
+    }
   }
+  st.startA = prevS;
+  st.endA = prevE;
+  st.startB = curS;
+  st.endB = curE;
+  out.emit(pos);
+  return out.take();
+}
 
 /** The signature of encodeRows and of its per-table copies. */
 type RowEncoder = (st: CsvState, batch: Batch) => Buffer[];
