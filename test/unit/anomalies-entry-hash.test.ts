@@ -42,7 +42,7 @@ function stringifyOracle(o: Cols, s: number, n: number): string {
 
 describe('entryHash', () => {
   it('equals the canonical-JSON hash of every generated entry', () => {
-    const config = makeConfig({ months: 1, volume: 400 });
+    const config = makeConfig([{ code: '1000', name: 'Acme US', currency: 'USD', country: 'US', volume: 4000 }], 1);
     const r = runSource(config, 42n);
     const b = createBatch(journalEntryLines, 0, 0, r.jel.n);
     journalEntryLines.columns.forEach((c, i) => {
