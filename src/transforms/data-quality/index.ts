@@ -168,6 +168,21 @@ function fieldPlan(o: ResolvedDqOptions, name: string, slot: number): FieldPlan 
   };
 }
 
+/**
+ * The typo label of a value: subtype the one kind, or `multiple` when the value got several kinds
+ * (bounded subtypes for label filters and manifest counts). A function of its own: its rare branches
+ * (several typos in one value) never deoptimise the per-field scan.
+ */
+function typoMutation(t: { readonly text: string; readonly kinds: readonly string[]; readonly positions: readonly number[] }, field: string): Mutation {
+  let one = true;
+  let at = `${t.kinds[0]} at ${t.positions[0]}`;
+  for (let i = 1; i < t.kinds.length; i++) {
+    if (t.kinds[i] !== t.kinds[0]) one = false;
+    at += `, ${t.kinds[i]} at ${t.positions[i]}`;
+  }
+  return { type: 'typo', subtype: one ? t.kinds[0] : 'multiple', value: t.text, description: `${t.kinds.length} typo${t.kinds.length === 1 ? '' : 's'} in ${field}: ${at}` };
+}
+
 const SALT_DUPLICATE = saltOf('duplicate');
 const SALT_DATE = saltOf('document_date');
 const SALT_AMOUNT = AMOUNT_FIELDS.map((f) => saltOf(f));
@@ -318,10 +333,12 @@ export class DataQualityPartition implements PartitionTransform {
 
   /** Per-partition entry keys (one SHA-256 stage key per partition, a fast keyed mix per entry; streams.ts, D7). */
   private keysFor(p: number): EntryKeys {
-    if (this.keys === null || this.keysPartition !== p) {
-      this.keys = new EntryKeys(this.ctx.seed, this.componentId, p);
-      this.keysPartition = p;
-    }
+    return this.keys !== null && this.keysPartition === p ? this.keys : this.newKeys(p);
+  }
+
+  private newKeys(p: number): EntryKeys {
+    this.keys = new EntryKeys(this.ctx.seed, this.componentId, p);
+    this.keysPartition = p;
     return this.keys;
   }
 
@@ -334,7 +351,7 @@ export class DataQualityPartition implements PartitionTransform {
    * retuning one injector never moves another's issues (D7).
    */
   private entry(batch: Batch, outSchema: TableSchema, s: number, n: number, writer: DqLabelWriter, cols: ColumnIndexes, ed: Edits, dups: Duplicate[]): void {
-    const { o, ctx, componentId } = this;
+    const { o } = this;
     const v = batch.values;
     const p = batch.partition;
     const docId = (v[cols.documentId] as Array<string | null>)[s]!;
@@ -345,12 +362,7 @@ export class DataQualityPartition implements PartitionTransform {
     if (o.duplicateRate > 0 && (v[cols.isAnomaly] as Uint8Array)[s] === 0) {
       const rng = this.sDup.fromMix(w, SALT_DUPLICATE);
       if (rng.float() < o.duplicateRate) {
-        let kind = DUPLICATE_KINDS[rng.weightedIndex(o.duplicateSplit)];
-        const near = kind === 'exact' ? null : this.near.plan(batch, s, n, kind, o.typoWeights, rng);
-        if (near === null) kind = 'exact';
-        const copyId = deriveUuid(ctx.seed, componentId, p, `${docId}:1`);
-        dups.push({ start: s, count: n, kind, copyId, near });
-        writer.add('duplicate', kind, copyId, null, null, docId, copyId, `${kind} duplicate of ${docId}${near ? `: ${near.description}` : ''}`);
+        this.duplicate(batch, s, n, docId, rng, writer, dups);
         return;
       }
     }
@@ -409,6 +421,17 @@ export class DataQualityPartition implements PartitionTransform {
     }
   }
 
+  /** Plans the duplicate of the entry at rows [s, s + n) (kind, near changes, copy id) and labels it. */
+  private duplicate(batch: Batch, s: number, n: number, docId: string, rng: Stream, writer: DqLabelWriter, dups: Duplicate[]): void {
+    const o = this.o;
+    let kind = DUPLICATE_KINDS[rng.weightedIndex(o.duplicateSplit)];
+    const near = kind === 'exact' ? null : this.near.plan(batch, s, n, kind, o.typoWeights, rng);
+    if (near === null) kind = 'exact';
+    const copyId = deriveUuid(this.ctx.seed, this.componentId, batch.partition, `${docId}:1`);
+    dups.push({ start: s, count: n, kind, copyId, near });
+    writer.add('duplicate', kind, copyId, null, null, docId, copyId, `${kind} duplicate of ${docId}${near ? `: ${near.description}` : ''}`);
+  }
+
   /**
    * The issues of one field over its `count` values at rows [s, s + count) into `this.res[0..count)`
    * (null = untouched); returns how many values changed. Missing, format and encoding hits are
@@ -447,15 +470,7 @@ export class DataQualityPartition implements PartitionTransform {
           const t = typosFrom(value, tp, f.lt, this.o.typoWeights, st, this.carry);
           tp = this.carry.carry;
           // Bounded subtypes (label filters, manifest counts): the kind, or `multiple` when a value got several kinds.
-          if (t && m === null) {
-            let one = true;
-            let at = `${t.kinds[0]} at ${t.positions[0]}`;
-            for (let i = 1; i < t.kinds.length; i++) {
-              if (t.kinds[i] !== t.kinds[0]) one = false;
-              at += `, ${t.kinds[i]} at ${t.positions[i]}`;
-            }
-            m = { type: 'typo', subtype: one ? t.kinds[0] : 'multiple', value: t.text, description: `${t.kinds.length} typo${t.kinds.length === 1 ? '' : 's'} in ${f.name}: ${at}` };
-          }
+          if (t && m === null) m = typoMutation(t, f.name);
         } else tp -= value.length;
       }
       if (j === nf) {
