@@ -327,7 +327,7 @@ export class DataQualityPartition implements PartitionTransform {
 
   *endPartition(partition: number): Iterable<Batch> {
     const st = this.states.get(partition);
-    if (st) yield* st.writer.take();
+    if (st) yield* st.writer.take(true);
     this.states.delete(partition);
   }
 

@@ -125,12 +125,19 @@ export class DqLabelWriter {
     }
   }
 
-  /** The collected labels as `dq_labels` batches of at most `batchRows` rows; clears the buffer. */
-  *take(): Generator<Batch> {
+  /**
+   * The collected labels as full `dq_labels` batches of `batchRows` rows, and with `final` the rest
+   * too; what is handed out leaves the buffer. Label batches are cut by count, not per input batch:
+   * a few hundred labels per lines batch would make as many small batches, each paying a sink's
+   * per-batch cost (encoder set-up, a stream write, a chunk).
+   */
+  *take(final = false): Generator<Batch> {
     const n = this.ids.length;
+    const upTo = final ? n : n - (n % this.batchRows);
+    if (upTo === 0) return;
     const s = dqLabels.index;
-    for (let start = 0; start < n; start += this.batchRows) {
-      const len = Math.min(this.batchRows, n - start);
+    for (let start = 0; start < upTo; start += this.batchRows) {
+      const len = Math.min(this.batchRows, upTo - start);
       const b = createBatch(dqLabels, this.partition, this.firstRow + start, len);
       const str = (name: string, src: ReadonlyArray<string | null>): void => {
         const col = b.values[s.get(name)!] as Array<string | null>;
@@ -156,16 +163,11 @@ export class DqLabelWriter {
       str('description', this.descriptions);
       yield b;
     }
-    this.firstRow += n;
-    this.ids.length = 0;
-    this.types.length = 0;
-    this.subtypes.length = 0;
-    this.severities.length = 0;
-    this.records.length = 0;
-    this.lines.length = 0;
-    this.fields.length = 0;
-    this.originals.length = 0;
-    this.modifieds.length = 0;
-    this.descriptions.length = 0;
+    this.firstRow += upTo;
+    // The rest (< batchRows) moves to the front; the arrays are emptied, not replaced (elements kind).
+    for (const col of [this.ids, this.types, this.subtypes, this.severities, this.records, this.lines, this.fields, this.originals, this.modifieds, this.descriptions] as unknown[][]) {
+      if (upTo === col.length) col.length = 0;
+      else col.splice(0, upTo);
+    }
   }
 }
