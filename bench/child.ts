@@ -25,6 +25,13 @@ export interface ChildSpec {
    * time SHA-256 over those bytes (bench/controls.ts: the cost of the checksums the engine cannot skip).
    */
   readonly hashOutputs?: boolean;
+  /**
+   * engine: run `config` (source and transform chain) in memory first, untimed, then time only a
+   * replay of its sink-bound batches into the same sinks (bench/replay.ts: the output's own cost).
+   */
+  readonly replay?: boolean;
+  /** replay: every config of the comparison, recorded (and kept) in every replay child alike. */
+  readonly replayAll?: readonly PipelineConfig[];
   /** engine: sample per-thread CPU from /proc/self/task (Linux) during the run (bench/workers.ts). */
   readonly threadCpu?: boolean;
   /** baseline: name in bench/baselines.ts and its size parameter. */
@@ -162,7 +169,12 @@ async function main(): Promise<void> {
   let threadCpu: ChildResult['threadCpu'];
   if (spec.kind === 'engine') {
     const { loadConfigObject, runPipeline } = await import('../src/index.js');
-    const config = substitute(spec.config, spec.outDir) as PipelineConfig;
+    let config = substitute(spec.config, spec.outDir) as PipelineConfig;
+    if (spec.replay) {
+      const all = spec.replayAll?.map((c) => substitute(c, spec.outDir) as PipelineConfig);
+      const mine = all ? all.findIndex((c) => JSON.stringify(c) === JSON.stringify(config)) : -1;
+      config = await (await import('./replay.js')).prepareReplay(all && mine >= 0 ? all[mine] : config, all);
+    }
     const loaded = loadConfigObject(config, {});
     const sampler = spec.threadCpu ? sampleThreads(spec.workers ?? 0) : null;
     const cpu0 = process.cpuUsage();

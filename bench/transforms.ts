@@ -4,30 +4,37 @@
  * CSV file sink), measured in one run against the same pipeline without them.
  *
  *   node dist/bench/transforms.js [--lines 1000000] [--repeats 2] [--gates off|warn|enforce]
- *                                 [--results bench/results] [--timeout-s 900] [--cores 0]
+ *                                 [--results bench/results] [--timeout-s 900] [--cores 0] [--no-floor]
  *
  * Runs A (plain) and B (anomalies → data_quality preset normal) alternately, A B A B …, each in its own
  * child pinned to core 0 (bench/harness.ts). Throughput is the source's work per second: both runs
  * generate the same entries from the same config, so the loss is 1 − T_A / T_B on the best (lowest)
  * wall seconds of each, and the same on CPU seconds. Writes bench/results/transforms.{json,md};
  * the target (≤ 15 % loss) is recorded, not enforced.
+ *
+ * The floor (unless --no-floor): C and D replay A's and B's sink-bound batches, recorded in memory
+ * before the timer (bench/replay.ts), into the same CSV sink — the same bytes (checked by hash),
+ * without generating or transforming anything. T_D − T_C is what B's extra output (label tables,
+ * duplicate rows, changed values) costs the sink alone: a part of the added cost no implementation of
+ * the transforms can remove, to hold against the target's whole budget T_A × 0.15 / 0.85.
  */
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PipelineConfig } from '../src/index.js';
 import { fmt, fmtInt, machine, measureInterleaved, pinning, RESULTS_DIR, writeResults, type Summary, type Target } from './harness.js';
+import type { ChildSpec } from './child.js';
 import { benchConfig } from './worker.js';
 
 const LOSS_TARGET = 0.15;
 /** ≈ mean lines per entry with the §5.3 line-count tail (bench/worker.ts); the table reports actual rows. */
 const LINES_PER_ENTRY = 10.9;
 
-interface Options { lines: number; repeats: number; gates: 'off' | 'warn' | 'enforce'; resultsDir: string; timeoutS: number; cores: string | null }
+interface Options { lines: number; repeats: number; gates: 'off' | 'warn' | 'enforce'; resultsDir: string; timeoutS: number; cores: string | null; floor: boolean }
 
 /** Parses the command line (sizes, repeats, pinning); unknown flags are an error. */
 export function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { lines: 1_000_000, repeats: 2, gates: 'off', resultsDir: RESULTS_DIR, timeoutS: 900, cores: '0' };
+  const o: Options = { lines: 1_000_000, repeats: 2, gates: 'off', resultsDir: RESULTS_DIR, timeoutS: 900, cores: '0', floor: true };
   const int = (v: string | undefined, flag: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} takes a positive integer`);
@@ -45,6 +52,7 @@ export function parseArgs(argv: readonly string[]): Options {
       case '--results': o.resultsDir = resolve(v ?? ''); i++; break;
       case '--timeout-s': o.timeoutS = int(v, a); i++; break;
       case '--cores': o.cores = v === 'none' ? null : (v ?? '0'); i++; break;
+      case '--no-floor': o.floor = false; break;
       default: throw new Error(`unknown argument ${a}`);
     }
   }
@@ -76,10 +84,21 @@ const lines = (s: Summary): number => s.tables?.journal_entry_lines ?? 0;
 async function main(argv: readonly string[]): Promise<void> {
   const opts = parseArgs(argv);
   const volume = Math.max(1, Math.round(opts.lines / LINES_PER_ENTRY));
-  const [plain, both] = await measureInterleaved([
-    { label: 'engine JE → CSV, no transforms', kind: 'engine', config: transformsConfig(volume, false), gates: opts.gates },
-    { label: 'engine JE → anomalies → data_quality (normal) → CSV', kind: 'engine', config: transformsConfig(volume, true), gates: opts.gates },
-  ], opts.repeats, { cores: opts.cores, timeoutMs: opts.timeoutS * 1000 });
+  const configA = transformsConfig(volume, false);
+  const configB = transformsConfig(volume, true);
+  const specs: Array<Omit<ChildSpec, 'outDir'>> = [
+    { label: 'engine JE → CSV, no transforms', kind: 'engine', config: configA, gates: opts.gates },
+    { label: 'engine JE → anomalies → data_quality (normal) → CSV', kind: 'engine', config: configB, gates: opts.gates },
+  ];
+  if (opts.floor) {
+    // Both replay children record A and B alike (and keep both): the same live heap in each.
+    specs.push(
+      { label: 'C: replay of A\'s output → CSV', kind: 'engine', config: configA, gates: opts.gates, replay: true, replayAll: [configA, configB] },
+      { label: 'D: replay of B\'s output → CSV', kind: 'engine', config: configB, gates: opts.gates, replay: true, replayAll: [configA, configB] },
+    );
+  }
+  const summaries = await measureInterleaved(specs, opts.repeats, { cores: opts.cores, timeoutMs: opts.timeoutS * 1000 });
+  const [plain, both] = summaries;
   const best = (s: Summary, k: 'seconds' | 'cpuSeconds'): number => Math.min(...(s.all ?? [s]).map((r) => r[k] ?? Number.NaN));
   const loss = (k: 'seconds' | 'cpuSeconds'): number => 1 - best(plain, k) / best(both, k);
   const wallLoss = loss('seconds');
@@ -95,11 +114,11 @@ async function main(argv: readonly string[]): Promise<void> {
     volume,
     gates: opts.gates,
     pinning: pin.length ? pin.join(' ') : 'not pinned',
-    method: `A B alternated ×${opts.repeats}, each its own child (${pin.length ? pin.join(' ') : 'not pinned'}), best of each`,
+    method: `${opts.floor ? 'A B C D' : 'A B'} alternated ×${opts.repeats}, each its own child (${pin.length ? pin.join(' ') : 'not pinned'}), best of each`,
   };
   const perRun: string[] = [];
   for (let i = 0; i < opts.repeats; i++) {
-    for (const s of [plain, both]) {
+    for (const s of summaries) {
       const r = (s.all ?? [s])[i];
       if (r) perRun.push(`| ${s.label} | ${i + 1} | ${fmtInt(r.tables?.journal_entry_lines ?? 0)} | ${fmt(r.seconds, 2)} | ${r.cpuSeconds === undefined ? 'n/a' : fmt(r.cpuSeconds, 2)} | ${fmt(r.peakRssMb)} |`);
     }
@@ -113,9 +132,30 @@ async function main(argv: readonly string[]): Promise<void> {
     'CPU s = user + system seconds of the child (all threads) in the timed section (process.cpuUsage): on a shared machine wall time includes waiting for the pinned core, CPU time does not.',
     'Peak RSS = the child\'s maxRSS, MiB (2^20 bytes), Node itself included.',
   ];
-  const sections = ['Every run, in order A B A B …:', '', '| run | # | journal_entry_lines | s | CPU s | peak RSS MiB |', '|---|---:|---:|---:|---:|---:|', ...perRun];
-  await writeResults(opts.resultsDir, 'transforms', 'Journal-entry CSV with and without the anomalies + data_quality transforms (issue 4)', meta, [plain, both], targets, notes, sections);
+  if (opts.floor) notes.push(...floorNotes(plain, both, summaries[2], summaries[3], best));
+  const sections = [`Every run, in order ${opts.floor ? 'A B C D A B C D' : 'A B A B'} …:`, '', '| run | # | journal_entry_lines | s | CPU s | peak RSS MiB |', '|---|---:|---:|---:|---:|---:|', ...perRun];
+  await writeResults(opts.resultsDir, 'transforms', 'Journal-entry CSV with and without the anomalies + data_quality transforms (issue 4)', meta, summaries, targets, notes, sections);
   process.stdout.write(`bench transforms: loss ${fmt(wallLoss * 100)} % wall, ${Number.isFinite(cpuLoss) ? fmt(cpuLoss * 100) : 'n/a'} % CPU → ${join(opts.resultsDir, 'transforms.md')}\n`);
+}
+
+/**
+ * The floor lines of the notes: the output-only cost T_D − T_C against the target's whole budget, and
+ * the transforms' own work (the added cost without it). Throws when a replay did not write the bytes
+ * of the run it replays (then it would not measure that output).
+ */
+function floorNotes(a: Summary, b: Summary, c: Summary, d: Summary, best: (s: Summary, k: 'seconds' | 'cpuSeconds') => number): string[] {
+  const same = (x: Summary, y: Summary): boolean => (x.all ?? [x]).every((r) => (r.outputHashes ?? []).join() === (y.outputHashes ?? []).join() && (r.outputHashes ?? []).length > 0);
+  if (!same(c, a) || !same(d, b)) throw new Error('a replay wrote other bytes than the run it replays (bench/replay.ts)');
+  const tA = best(a, 'seconds');
+  const added = best(b, 'seconds') - tA;
+  const floor = best(d, 'seconds') - best(c, 'seconds');
+  const budget = (tA * LOSS_TARGET) / (1 - LOSS_TARGET);
+  const cpuFloor = best(d, 'cpuSeconds') - best(c, 'cpuSeconds');
+  return [
+    `Floor: C and D replay A's and B's sink-bound batches (recorded in memory before the timer, bench/replay.ts) into the same CSV sink; every C and D run wrote exactly A's and B's bytes (SHA-256 of every data file).`,
+    `Output-only cost of the transforms: T_D − T_C = ${fmt(floor, 2)} s wall (${fmt(cpuFloor, 2)} s CPU), ${fmt((100 * floor) / tA)} % of T_A: B's extra output (label tables, duplicate rows, changed values) encoded, hashed and written, with nothing generated or transformed.`,
+    `The target's whole budget: T_B ≤ T_A / 0.85, i.e. an added cost ≤ ${fmt(budget, 2)} s. The output alone takes ${fmt((100 * floor) / budget)} % of it; the transforms' own work (decisions, mutations, labels, their JIT and GC) = added cost − output cost = ${fmt(added - floor, 2)} s.`,
+  ];
 }
 
 /** True when this module is the process entry (`node dist/bench/transforms.js`), not an import. */
