@@ -16,7 +16,8 @@
  * before the timer (bench/replay.ts), into the same CSV sink — the same bytes (checked by hash),
  * without generating or transforming anything. T_D − T_C is what B's extra output (label tables,
  * duplicate rows, changed values) costs the sink alone: a part of the added cost no implementation of
- * the transforms can remove, to hold against the target's whole budget T_A × 0.15 / 0.85.
+ * the transforms can remove, to hold against the target's whole budget T_A × 0.15 / 0.85. E runs B
+ * with every rate at 1e-9: T_E − T_A is what keying and deciding every entry costs when nothing fires.
  */
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -79,6 +80,31 @@ export function transformsConfig(volume: number, withTransforms: boolean): Pipel
   } as PipelineConfig;
 }
 
+/** A rate that keeps a transform (and each injector) switched on but practically never fires. */
+const NEAR_ZERO = 1e-9;
+
+/**
+ * B with every rate at NEAR_ZERO: both transforms key, scan and decide every entry as in B, but change
+ * nothing and label nothing (the floor's run E: the cost of looking at the data at all).
+ *
+ * @example
+ * scanOnlyConfig(90_000).transforms?.fraud; // { type: 'anomalies', inputs: ['gl'], rate: 1e-9 }
+ */
+export function scanOnlyConfig(volume: number): PipelineConfig {
+  const b = transformsConfig(volume, true);
+  return {
+    ...b,
+    transforms: {
+      fraud: { type: 'anomalies', inputs: ['gl'], rate: NEAR_ZERO },
+      noise: {
+        type: 'data_quality', inputs: ['fraud'], preset: 'normal',
+        missing_values: { rate: NEAR_ZERO }, typos: { char_error_rate: NEAR_ZERO }, encoding_issues: { rate: NEAR_ZERO }, duplicates: { rate: NEAR_ZERO },
+        format_variations: { text: { rate: NEAR_ZERO }, identifiers: { rate: NEAR_ZERO } },
+      },
+    },
+  } as PipelineConfig;
+}
+
 const lines = (s: Summary): number => s.tables?.journal_entry_lines ?? 0;
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -95,6 +121,7 @@ async function main(argv: readonly string[]): Promise<void> {
     specs.push(
       { label: 'C: replay of A\'s output → CSV', kind: 'engine', config: configA, gates: opts.gates, replay: true, replayAll: [configA, configB] },
       { label: 'D: replay of B\'s output → CSV', kind: 'engine', config: configB, gates: opts.gates, replay: true, replayAll: [configA, configB] },
+      { label: 'E: B with every rate 1e-9 (scan only) → CSV', kind: 'engine', config: scanOnlyConfig(volume), gates: opts.gates },
     );
   }
   const summaries = await measureInterleaved(specs, opts.repeats, { cores: opts.cores, timeoutMs: opts.timeoutS * 1000 });
@@ -114,7 +141,7 @@ async function main(argv: readonly string[]): Promise<void> {
     volume,
     gates: opts.gates,
     pinning: pin.length ? pin.join(' ') : 'not pinned',
-    method: `${opts.floor ? 'A B C D' : 'A B'} alternated ×${opts.repeats}, each its own child (${pin.length ? pin.join(' ') : 'not pinned'}), best of each`,
+    method: `${opts.floor ? 'A B C D E' : 'A B'} alternated ×${opts.repeats}, each its own child (${pin.length ? pin.join(' ') : 'not pinned'}), best of each`,
   };
   const perRun: string[] = [];
   for (let i = 0; i < opts.repeats; i++) {
@@ -132,8 +159,8 @@ async function main(argv: readonly string[]): Promise<void> {
     'CPU s = user + system seconds of the child (all threads) in the timed section (process.cpuUsage): on a shared machine wall time includes waiting for the pinned core, CPU time does not.',
     'Peak RSS = the child\'s maxRSS, MiB (2^20 bytes), Node itself included.',
   ];
-  if (opts.floor) notes.push(...floorNotes(plain, both, summaries[2], summaries[3], best));
-  const sections = [`Every run, in order ${opts.floor ? 'A B C D A B C D' : 'A B A B'} …:`, '', '| run | # | journal_entry_lines | s | CPU s | peak RSS MiB |', '|---|---:|---:|---:|---:|---:|', ...perRun];
+  if (opts.floor) notes.push(...floorNotes(plain, both, summaries[2], summaries[3], summaries[4], best));
+  const sections = [`Every run, in order ${opts.floor ? 'A B C D E A B C D E' : 'A B A B'} …:`, '', '| run | # | journal_entry_lines | s | CPU s | peak RSS MiB |', '|---|---:|---:|---:|---:|---:|', ...perRun];
   await writeResults(opts.resultsDir, 'transforms', 'Journal-entry CSV with and without the anomalies + data_quality transforms (issue 4)', meta, summaries, targets, notes, sections);
   process.stdout.write(`bench transforms: loss ${fmt(wallLoss * 100)} % wall, ${Number.isFinite(cpuLoss) ? fmt(cpuLoss * 100) : 'n/a'} % CPU → ${join(opts.resultsDir, 'transforms.md')}\n`);
 }
@@ -143,18 +170,24 @@ async function main(argv: readonly string[]): Promise<void> {
  * the transforms' own work (the added cost without it). Throws when a replay did not write the bytes
  * of the run it replays (then it would not measure that output).
  */
-function floorNotes(a: Summary, b: Summary, c: Summary, d: Summary, best: (s: Summary, k: 'seconds' | 'cpuSeconds') => number): string[] {
+function floorNotes(a: Summary, b: Summary, c: Summary, d: Summary, e: Summary, best: (s: Summary, k: 'seconds' | 'cpuSeconds') => number): string[] {
   const same = (x: Summary, y: Summary): boolean => (x.all ?? [x]).every((r) => (r.outputHashes ?? []).join() === (y.outputHashes ?? []).join() && (r.outputHashes ?? []).length > 0);
   if (!same(c, a) || !same(d, b)) throw new Error('a replay wrote other bytes than the run it replays (bench/replay.ts)');
+  // E changes nothing: every file A writes, E writes with the same bytes (plus its empty dq_labels).
+  const aHashes = (a.all ?? [a])[0].outputHashes ?? [];
+  if (!(e.all ?? [e]).every((r) => aHashes.length > 0 && aHashes.every((h) => (r.outputHashes ?? []).includes(h)))) throw new Error('the scan-only run E changed data (some rate 1e-9 fired): its files differ from A\'s');
   const tA = best(a, 'seconds');
   const added = best(b, 'seconds') - tA;
   const floor = best(d, 'seconds') - best(c, 'seconds');
   const budget = (tA * LOSS_TARGET) / (1 - LOSS_TARGET);
   const cpuFloor = best(d, 'cpuSeconds') - best(c, 'cpuSeconds');
+  const scan = best(e, 'seconds') - tA;
+  const cpuScan = best(e, 'cpuSeconds') - best(a, 'cpuSeconds');
   return [
     `Floor: C and D replay A's and B's sink-bound batches (recorded in memory before the timer, bench/replay.ts) into the same CSV sink; every C and D run wrote exactly A's and B's bytes (SHA-256 of every data file).`,
     `Output-only cost of the transforms: T_D − T_C = ${fmt(floor, 2)} s wall (${fmt(cpuFloor, 2)} s CPU), ${fmt((100 * floor) / tA)} % of T_A: B's extra output (label tables, duplicate rows, changed values) encoded, hashed and written, with nothing generated or transformed.`,
     `The target's whole budget: T_B ≤ T_A / 0.85, i.e. an added cost ≤ ${fmt(budget, 2)} s. The output alone takes ${fmt((100 * floor) / budget)} % of it; the transforms' own work (decisions, mutations, labels, their JIT and GC) = added cost − output cost = ${fmt(added - floor, 2)} s.`,
+    `Scan only (E: both transforms on, every rate 1e-9, so every entry is keyed and decided but nothing changes: E wrote A's files byte for byte, plus an empty dq_labels file): T_E − T_A = ${fmt(scan, 2)} s wall (${fmt(cpuScan, 2)} s CPU), ${fmt((100 * scan) / budget)} % of the budget. Output + scan = ${fmt(floor + scan, 2)} s of the ${fmt(budget, 2)} s before one mutation or label is made.`,
   ];
 }
 
