@@ -62,29 +62,20 @@ export interface TypoResult {
   readonly positions: readonly number[];
 }
 
-interface Site { pos: number; kind: TypoKind }
+interface Site { pos: number; kind: TypoKind; wordLen: number }
 
-/** Word index of every character (−1 on whitespace) and each word's length. */
-function words(text: string): { wordOf: Int32Array; wordLen: number[] } {
-  const wordOf = new Int32Array(text.length);
-  const wordLen: number[] = [];
-  let w = -1;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    if (isSpace(text.charCodeAt(i), text[i])) {
-      wordOf[i] = -1;
-      inWord = false;
-      continue;
-    }
-    if (!inWord) {
-      w++;
-      wordLen.push(0);
-      inWord = true;
-    }
-    wordOf[i] = w;
-    wordLen[w]++;
-  }
-  return { wordOf, wordLen };
+/** Start of the word (maximal run of non-whitespace) holding the non-whitespace character at `pos`. */
+function wordStart(text: string, pos: number): number {
+  let i = pos;
+  while (i > 0 && !isSpace(text.charCodeAt(i - 1), text[i - 1])) i--;
+  return i;
+}
+
+/** End (exclusive) of the word holding the non-whitespace character at `pos`. */
+function wordEnd(text: string, pos: number): number {
+  let i = pos + 1;
+  while (i < text.length && !isSpace(text.charCodeAt(i), text[i])) i++;
+  return i;
 }
 
 function neighbour(ch: string, rng: Rng): string | null {
@@ -133,9 +124,9 @@ function edit(text: string, pos: number, kind: TypoKind, wordLen: number, rng: R
   return { kind: 'double_char', start: pos, del: 1, ins: ch + ch };
 }
 
-function apply(text: string, sites: readonly Site[], wordOf: Int32Array, wordLen: readonly number[], rng: Rng): TypoResult {
+function apply(text: string, sites: readonly Site[], rng: Rng): TypoResult {
   // Edits are computed left to right (keyed draws in text order) and applied right to left.
-  const edits = sites.map((s) => edit(text, s.pos, s.kind, wordLen[wordOf[s.pos]], rng));
+  const edits = sites.map((s) => edit(text, s.pos, s.kind, s.wordLen, rng));
   let out = text;
   for (let i = edits.length - 1; i >= 0; i--) {
     const e = edits[i];
@@ -164,26 +155,29 @@ export function typosFrom(text: string, first: number, logQ: number, weights: re
   const gapOf = (): number => (logQ === -Infinity ? 0 : Math.floor(Math.log1p(-rng.float()) / logQ));
   let pos = first;
   let sites: Site[] | null = null;
-  let info: ReturnType<typeof words> | null = null;
-  let perWord: Map<number, number> | null = null;
+  // Hits come in ascending positions, so words are met in order: only the current one's use counts.
+  let wStart = -1;
+  let wEnd = -1;
+  let used = 0;
   while (pos < text.length) {
     if (isAlnum(text[pos])) {
-      info ??= words(text);
-      perWord ??= new Map();
       sites ??= [];
-      const w = info.wordOf[pos];
-      const used = perWord.get(w) ?? 0;
+      if (pos >= wEnd) {
+        wStart = wordStart(text, pos);
+        wEnd = wordEnd(text, pos);
+        used = 0;
+      }
       const last = sites.length > 0 ? sites[sites.length - 1].pos : -10;
       if (used < 2 && pos - last >= 2) {
-        perWord.set(w, used + 1);
-        sites.push({ pos, kind: TYPO_KINDS[rng.weightedIndex(weights)] });
+        used++;
+        sites.push({ pos, kind: TYPO_KINDS[rng.weightedIndex(weights)], wordLen: wEnd - wStart });
       }
     }
     pos += 1 + gapOf();
   }
   out.carry = pos - text.length;
   if (sites === null || sites.length === 0) return null;
-  return apply(text, sites, info!.wordOf, info!.wordLen, rng);
+  return apply(text, sites, rng);
 }
 
 /**
@@ -217,8 +211,7 @@ export function forceTypo(text: string, weights: readonly number[], rng: Rng): T
   for (let i = 0; i < text.length; i++) if (isAlnum(text[i])) eligible.push(i);
   if (eligible.length === 0) return null;
   const pos = eligible[rng.int(0, eligible.length - 1)];
-  const info = words(text);
-  return apply(text, [{ pos, kind: TYPO_KINDS[rng.weightedIndex(weights)] }], info.wordOf, info.wordLen, rng);
+  return apply(text, [{ pos, kind: TYPO_KINDS[rng.weightedIndex(weights)], wordLen: wordEnd(text, pos) - wordStart(text, pos) }], rng);
 }
 
 /** Whitespace-separated word count (what typos preserve). */
