@@ -164,10 +164,11 @@ export class DqLabelWriter {
       yield b;
     }
     this.firstRow += upTo;
-    // The rest (< batchRows) moves to the front; the arrays are emptied, not replaced (elements kind).
+    // The rest (< batchRows) moves to the front in place (copyWithin: no array of the removed rows);
+    // the arrays are emptied, not replaced, so they keep their elements kind.
     for (const col of [this.ids, this.types, this.subtypes, this.severities, this.records, this.lines, this.fields, this.originals, this.modifieds, this.descriptions] as unknown[][]) {
-      if (upTo === col.length) col.length = 0;
-      else col.splice(0, upTo);
+      if (upTo < n) col.copyWithin(0, upTo, n);
+      col.length = n - upTo;
     }
   }
 }
